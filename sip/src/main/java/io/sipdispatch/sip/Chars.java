@@ -1,0 +1,58 @@
+package io.sipdispatch.sip;
+
+/** Character classes of the SIP grammar (RFC 3261 §25.1). */
+final class Chars {
+    private static final boolean[] TOKEN = new boolean[256];
+    private static final boolean[] URI = new boolean[256];
+
+    static {
+        for (char c = 'a'; c <= 'z'; c++) {
+            TOKEN[c] = true;
+            TOKEN[c - 32] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            TOKEN[c] = true;
+        }
+        // token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")
+        for (char c : "-.!%*_+`'~".toCharArray()) {
+            TOKEN[c] = true;
+        }
+        // Characters that may appear unescaped somewhere in a SIP or tel URI (reserved / unreserved / escaped),
+        // plus '[' ']' for IPv6 references. Whitespace, '<', '>', '"', '{', '}', '|', '\\', '^' never may.
+        for (int c = 0x21; c < 0x7f; c++) {
+            URI[c] = "<>\"{}|\\^`".indexOf(c) < 0;
+        }
+    }
+
+    private Chars() {
+    }
+
+    static boolean isToken(int b) {
+        return TOKEN[b & 0xff];
+    }
+
+    static boolean isUriChar(int b) {
+        return URI[b & 0xff];
+    }
+
+    static boolean isWs(int b) {
+        return b == ' ' || b == '\t';
+    }
+
+    static boolean isDigit(int b) {
+        return b >= '0' && b <= '9';
+    }
+
+    static boolean isToken(CharSequence s) {
+        if (s.length() == 0) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c > 0xff || !TOKEN[c]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
