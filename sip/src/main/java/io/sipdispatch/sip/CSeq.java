@@ -9,22 +9,35 @@ public record CSeq(long number, String method) {
     public static final long MAX = 0xffff_ffffL;
 
     public static CSeq parse(String v) throws SipParseException {
-        String s = v.trim();
-        int i = 0;
-        while (i < s.length() && Chars.isDigit(s.charAt(i))) {
+        byte[] b = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return parse(b, 0, b.length);
+    }
+
+    static CSeq parse(byte[] b, int from, int to) throws SipParseException {
+        while (from < to && Chars.isWs(b[from])) {
+            from++;
+        }
+        while (to > from && Chars.isWs(b[to - 1])) {
+            to--;
+        }
+        int i = from;
+        while (i < to && Chars.isDigit(b[i])) {
             i++;
         }
+        long n = Numbers.parseDecimal(b, from, i, MAX);
         int ws = i;
-        while (i < s.length() && Chars.isWs(s.charAt(i))) {
+        while (i < to && Chars.isWs(b[i])) {
             i++;
         }
-        long n = Numbers.parseDecimal(s.substring(0, ws), MAX);
-        String m = s.substring(i);
-        if (n < 0 || i == ws || !Chars.isToken(m)) {
-            throw new SipParseException(Violation.MALFORMED_CSEQ, "CSeq: " + v);
+        int ms = i;
+        while (i < to && Chars.isToken(b[i])) {
+            i++;
         }
-        String known = SipMethod.intern(m);
-        return new CSeq(n, known != null ? known : m);
+        if (n < 0 || ms == ws || ms == to || i != to) {
+            throw new SipParseException(Violation.MALFORMED_CSEQ,
+                "CSeq: " + new String(b, from, to - from, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return new CSeq(n, SipMethod.of(b, ms, to));
     }
 
     @Override

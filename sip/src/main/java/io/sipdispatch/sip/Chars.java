@@ -4,6 +4,7 @@ package io.sipdispatch.sip;
 final class Chars {
     private static final boolean[] TOKEN = new boolean[256];
     private static final boolean[] URI = new boolean[256];
+    private static final boolean[] HOST = new boolean[256];
 
     static {
         for (char c = 'a'; c <= 'z'; c++) {
@@ -22,6 +23,13 @@ final class Chars {
         for (int c = 0x21; c < 0x7f; c++) {
             URI[c] = "<>\"{}|\\^`".indexOf(c) < 0;
         }
+        for (int c = 0x80; c < 0x100; c++) {
+            URI[c] = true;
+        }
+        // hostname / IPv4address characters (RFC 3261 §25.1), and '_' which real deployments use.
+        for (int c = 0; c < 128; c++) {
+            HOST[c] = (c | 0x20) >= 'a' && (c | 0x20) <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_';
+        }
     }
 
     private Chars() {
@@ -31,8 +39,13 @@ final class Chars {
         return TOKEN[b & 0xff];
     }
 
+    /** Whether {@code b} may stand unescaped in a URI; bytes of UTF-8 (0x80 and above) may. */
     static boolean isUriChar(int b) {
         return URI[b & 0xff];
+    }
+
+    static boolean isHostChar(int b) {
+        return HOST[b & 0xff];
     }
 
     static boolean isWs(int b) {

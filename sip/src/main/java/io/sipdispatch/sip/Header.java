@@ -58,8 +58,17 @@ public enum Header {
     OTHER("", '\0', false);
 
     private static final Header[] VALUES = values();
-    /** Open-addressing table over the lower-cased full names; 128 slots for about 40 names. */
-    private static final Header[] TABLE = new Header[128];
+    private static final java.lang.invoke.VarHandle LONGS =
+        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long CASE8 = 0x2020202020202020L;
+    /**
+     * Open-addressing table over the full names, 256 slots for about 40 names, keyed by {@link #key}: the
+     * length and the first two and last two bytes, lower-cased. Each slot keeps the full key, so a probe
+     * compares bytes only when the key matches.
+     */
+    private static final int SLOTS = 256;
+    private static final Header[] TABLE = new Header[SLOTS];
+    private static final int[] KEYS = new int[SLOTS];
     /** Compact forms by lower-case letter. */
     private static final Header[] COMPACT = new Header[128];
 
@@ -68,12 +77,14 @@ public enum Header {
             if (h == OTHER) {
                 continue;
             }
-            byte[] n = h.bytes;
-            int slot = hash(n, 0, n.length) & (TABLE.length - 1);
+            byte[] n = h.lower;
+            int k = key(n, 0, n.length);
+            int slot = k & (SLOTS - 1);
             while (TABLE[slot] != null) {
-                slot = (slot + 1) & (TABLE.length - 1);
+                slot = (slot + 1) & (SLOTS - 1);
             }
             TABLE[slot] = h;
+            KEYS[slot] = k;
             if (h.compact != '\0') {
                 COMPACT[h.compact] = h;
             }
@@ -81,13 +92,17 @@ public enum Header {
     }
 
     private final String canonical;
-    private final byte[] bytes;
+    private final byte[] lower;
+    private final long head8; // first 8 bytes of the lower-case name, little-endian (fewer: zero-padded)
+    private final long tail8; // last 8 bytes, when the name has 8 or more
     private final char compact;
     private final boolean listValued;
 
     Header(String canonical, char compact, boolean listValued) {
         this.canonical = canonical;
-        this.bytes = canonical.getBytes(StandardCharsets.US_ASCII);
+        this.lower = canonical.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+        this.head8 = word(lower, 0, Math.min(8, lower.length));
+        this.tail8 = lower.length >= 8 ? word(lower, lower.length - 8, 8) : 0;
         this.compact = compact;
         this.listValued = listValued;
     }
@@ -111,16 +126,20 @@ public enum Header {
     public static Header of(byte[] buf, int start, int end) {
         int len = end - start;
         if (len == 1) {
-            int c = buf[start] | 0x20;
+            int c = (buf[start] & 0xff) | 0x20;
             return c < 128 && COMPACT[c] != null ? COMPACT[c] : OTHER;
         }
-        int slot = hash(buf, start, end) & (TABLE.length - 1);
+        if (len < 2) {
+            return OTHER;
+        }
+        int k = key(buf, start, end);
+        int slot = k & (SLOTS - 1);
         Header h;
         while ((h = TABLE[slot]) != null) {
-            if (h.bytes.length == len && equalsIgnoreCase(h.bytes, buf, start)) {
+            if (KEYS[slot] == k && h.lower.length == len && h.matches(buf, start)) {
                 return h;
             }
-            slot = (slot + 1) & (TABLE.length - 1);
+            slot = (slot + 1) & (SLOTS - 1);
         }
         return OTHER;
     }
@@ -131,23 +150,52 @@ public enum Header {
         return of(b, 0, b.length);
     }
 
-    private static int hash(byte[] b, int start, int end) {
-        int h = 0;
-        for (int i = start; i < end; i++) {
-            h = 31 * h + (b[i] | 0x20);
-        }
-        return h ^ (h >>> 7);
+    /** A cheap key of a name of two or more bytes: no loop over the name, which the parser just scanned. */
+    private static int key(byte[] b, int start, int end) {
+        int len = end - start;
+        int k = len * 0x9E3779B1
+            ^ ((b[start] | 0x20) << 24 | (b[start + 1] | 0x20) << 16 | (b[end - 2] | 0x20) << 8 | (b[end - 1] | 0x20));
+        return k ^ (k >>> 15) ^ (k >>> 7);
     }
 
-    private static boolean equalsIgnoreCase(byte[] lowerOrMixed, byte[] buf, int start) {
-        for (int i = 0; i < lowerOrMixed.length; i++) {
-            int a = lowerOrMixed[i];
-            int b = buf[start + i];
-            if (a != b && ((a | 0x20) != (b | 0x20) || !isLetter(a))) {
+    /**
+     * Whether the name at {@code buf[start]} is this header's name in any letter case. The known names hold
+     * only letters and '-', and a header name holds only token characters, so OR-ing 0x20 into a name byte
+     * equals the lower-case byte exactly when the two match. Up to 16 bytes this is two 8-byte loads and
+     * compares (the head and the tail, which may overlap); the few longer names also compare the middle.
+     */
+    private boolean matches(byte[] buf, int start) {
+        int len = lower.length;
+        if (len >= 8) {
+            if (((long) LONGS.get(buf, start) | CASE8) != head8
+                || ((long) LONGS.get(buf, start + len - 8) | CASE8) != tail8) {
+                return false;
+            }
+            for (int i = 8; i < len - 8; i++) {
+                if ((buf[start + i] | 0x20) != lower[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (start + 8 <= buf.length) {
+            long mask = (1L << (8 * len)) - 1;
+            return (((long) LONGS.get(buf, start) | CASE8) & mask) == head8;
+        }
+        for (int i = 0; i < len; i++) {
+            if ((buf[start + i] | 0x20) != lower[i]) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static long word(byte[] b, int from, int n) {
+        long w = 0;
+        for (int i = n - 1; i >= 0; i--) {
+            w = w << 8 | (b[from + i] & 0xff);
+        }
+        return w;
     }
 
     private static boolean isLetter(int c) {

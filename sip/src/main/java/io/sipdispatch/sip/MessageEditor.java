@@ -1,6 +1,5 @@
 package io.sipdispatch.sip;
 
-import static io.sipdispatch.sip.SipMessage.H_LINE_END;
 import static io.sipdispatch.sip.SipMessage.H_LINE_START;
 import static io.sipdispatch.sip.SipMessage.H_VALUE_END;
 import static io.sipdispatch.sip.SipMessage.H_VALUE_START;
@@ -24,7 +23,10 @@ public final class MessageEditor {
     private int[] starts = new int[8];
     private int[] ends = new int[8];
     private byte[][] texts = new byte[8][];
+    private int[] seq = new int[8];
     private int n;
+    private boolean lastLineTerminated;
+    private String newRequestUri;
 
     MessageEditor(SipMessage m) {
         this.m = m;
@@ -86,8 +88,8 @@ public final class MessageEditor {
     public MessageEditor pushRecordRoute(String uri) {
         int i = m.indexOf(Header.RECORD_ROUTE);
         // Without a Record-Route yet, the end of the header section: never between two Via lines.
-        int at = i >= 0 ? lineStart(i) : m.headersEnd;
-        return insert(at, headerLine("Record-Route", "<" + uri + ">"));
+        return i >= 0 ? insert(lineStart(i), headerLine("Record-Route", "<" + uri + ">"))
+            : appendLine(headerLine("Record-Route", "<" + uri + ">"));
     }
 
     /** Removes the topmost Route value (RFC 3261 §16.4: the proxy's own entry). */
@@ -98,8 +100,8 @@ public final class MessageEditor {
     /** Adds {@code Route: <uri>} above any existing Route. */
     public MessageEditor pushRoute(String uri) {
         int i = m.indexOf(Header.ROUTE);
-        int at = i >= 0 ? lineStart(i) : m.headersEnd;
-        return insert(at, headerLine("Route", "<" + uri + ">"));
+        return i >= 0 ? insert(lineStart(i), headerLine("Route", "<" + uri + ">"))
+            : appendLine(headerLine("Route", "<" + uri + ">"));
     }
 
     // ---- Max-Forwards (RFC 3261 §16.6 step 3) ----------------------------------------------------------
@@ -108,7 +110,7 @@ public final class MessageEditor {
     public MessageEditor setMaxForwards(int value) {
         int i = m.indexOf(Header.MAX_FORWARDS);
         if (i < 0) {
-            return insert(m.headersEnd, headerLine("Max-Forwards", Integer.toString(value)));
+            return appendLine(headerLine("Max-Forwards", Integer.toString(value)));
         }
         return replace(m.idx[i * STRIDE + H_VALUE_START], m.idx[i * STRIDE + H_VALUE_END], ascii(Integer.toString(value)));
     }
@@ -126,7 +128,8 @@ public final class MessageEditor {
 
     public MessageEditor setRequestUri(String uri) {
         requireRequest();
-        return replace(m.uriStart, m.uriEnd, utf8(uri));
+        newRequestUri = uri;
+        return this;
     }
 
     /**
@@ -139,33 +142,27 @@ public final class MessageEditor {
         if (!u.isSip()) {
             throw new SipParseException(Violation.UNSUPPORTED_URI_SCHEME, "not a SIP URI: " + u);
         }
-        byte[] b = m.buf;
-        int hs = m.uriStart + u.scheme().length() + 1;
+        String uri = u.toString();
+        int hs = u.scheme().length() + 1;
         if (u.user() != null) {
-            while (b[hs] != '@') {
-                hs++;
-            }
-            hs++;
+            hs = uri.indexOf('@') + 1;
         }
         int he = hs;
-        if (b[he] == '[') {
-            while (b[he] != ']') {
-                he++;
-            }
+        if (uri.charAt(he) == '[') {
+            he = uri.indexOf(']', he) + 1;
+        }
+        while (he < uri.length() && uri.charAt(he) != ';' && uri.charAt(he) != '?') {
             he++;
         }
-        while (he < m.uriEnd && b[he] != ';' && b[he] != '?') {
-            he++;
-        }
-        String hp = port >= 0 ? host + ":" + port : host;
-        return replace(hs, he, utf8(hp));
+        newRequestUri = uri.substring(0, hs) + (port >= 0 ? host + ":" + port : host) + uri.substring(he);
+        return this;
     }
 
     // ---- any header -----------------------------------------------------------------------------------
 
     /** Appends {@code name: value} at the end of the header section. */
     public MessageEditor addHeader(String name, String value) {
-        return insert(m.headersEnd, headerLine(name, value));
+        return appendLine(headerLine(name, value));
     }
 
     /** Adds {@code name: value} as the first header line. */
@@ -204,6 +201,8 @@ public final class MessageEditor {
 
     /** The edited message: start line to end of body, trailing datagram bytes left out. */
     public byte[] toBytes() {
+        int mark = n;
+        repairAndSetRequestUri();
         sort();
         int len = m.end - m.start;
         for (int k = 0; k < n; k++) {
@@ -221,7 +220,51 @@ public final class MessageEditor {
             src = ends[k];
         }
         System.arraycopy(m.buf, src, out, o, m.end - src);
+        dropEditsFrom(mark);
         return out;
+    }
+
+    /**
+     * Adds the edits that are decided only at output: the new Request-URI, and the repairs of what a
+     * lenient parse tolerated, which must not be forwarded (RFC 4475 §3.1.2.9, §3.1.2.10): a request line
+     * with extra whitespace is written anew as {@code Method SP Request-URI SP SIP/2.0}, and a header
+     * section that was not closed gets its empty line.
+     */
+    private void repairAndSetRequestUri() {
+        if (m.isRequest()) {
+            String uri = newRequestUri;
+            if (m.toleratedViolations().contains(Violation.EXTRA_WHITESPACE_IN_START_LINE)) {
+                String line = m.method() + " " + (uri != null ? uri : m.requestUriString()) + " SIP/2.0\r\n";
+                replace(m.start, m.startLineEnd, utf8(line));
+            } else if (uri != null) {
+                replace(m.uriStart, m.uriEnd, utf8(uri));
+            }
+        }
+        if (m.toleratedViolations().contains(Violation.TRUNCATED_HEADERS)) {
+            boolean terminated = lastLineTerminated || m.buf[m.end - 1] == '\n';
+            insert(m.end, terminated ? CRLF : new byte[] {'\r', '\n', '\r', '\n'});
+        }
+    }
+
+    /** Forgets the output-time edits, so that the editor can go on and be written again. */
+    private void dropEditsFrom(int mark) {
+        for (int k = 0; k < n; k++) {
+            if (seq[k] >= mark) {
+                // compacted below
+                texts[k] = null;
+            }
+        }
+        int w = 0;
+        for (int k = 0; k < n; k++) {
+            if (texts[k] != null) {
+                starts[w] = starts[k];
+                ends[w] = ends[k];
+                texts[w] = texts[k];
+                seq[w] = seq[k];
+                w++;
+            }
+        }
+        n = w;
     }
 
     // ---- internals ------------------------------------------------------------------------------------
@@ -249,13 +292,30 @@ public final class MessageEditor {
     }
 
     private int lineEnd(int i) {
-        return m.idx[i * STRIDE + H_LINE_END];
+        return m.lineEnd(i);
     }
 
     private void requireRequest() {
         if (!m.isRequest()) {
             throw new IllegalStateException("a response has no Request-URI");
         }
+    }
+
+    /**
+     * Inserts a header line at the end of the header section. When the last header line has no line
+     * terminator (a datagram cut short, tolerated in LENIENT mode), the first such line gets a CRLF in front
+     * so that it does not run on from that line's value.
+     */
+    private MessageEditor appendLine(byte[] line) {
+        int at = m.headersEnd;
+        if (!lastLineTerminated && at > m.startLineEnd && m.buf[at - 1] != '\n') {
+            byte[] t = new byte[CRLF.length + line.length];
+            System.arraycopy(CRLF, 0, t, 0, CRLF.length);
+            System.arraycopy(line, 0, t, CRLF.length, line.length);
+            line = t;
+            lastLineTerminated = true;
+        }
+        return insert(at, line);
     }
 
     private MessageEditor insert(int at, byte[] text) {
@@ -272,10 +332,12 @@ public final class MessageEditor {
             starts = java.util.Arrays.copyOf(starts, n * 2);
             ends = java.util.Arrays.copyOf(ends, n * 2);
             texts = java.util.Arrays.copyOf(texts, n * 2);
+            seq = java.util.Arrays.copyOf(seq, n * 2);
         }
         starts[n] = from;
         ends[n] = to;
         texts[n] = text;
+        seq[n] = n;
         n++;
         return this;
     }
@@ -286,16 +348,19 @@ public final class MessageEditor {
             int s = starts[k];
             int e = ends[k];
             byte[] t = texts[k];
+            int q = seq[k];
             int j = k - 1;
             while (j >= 0 && (starts[j] > s || (starts[j] == s && ends[j] > e))) {
                 starts[j + 1] = starts[j];
                 ends[j + 1] = ends[j];
                 texts[j + 1] = texts[j];
+                seq[j + 1] = seq[j];
                 j--;
             }
             starts[j + 1] = s;
             ends[j + 1] = e;
             texts[j + 1] = t;
+            seq[j + 1] = q;
         }
     }
 

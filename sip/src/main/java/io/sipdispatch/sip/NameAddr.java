@@ -1,5 +1,7 @@
 package io.sipdispatch.sip;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * The value of From, To, Contact, Route, Record-Route and Path: {@code "Display" <uri>;params} or the bare
  * {@code uri;params} form (RFC 3261 §20.10, §25.1 name-addr / addr-spec).
@@ -8,130 +10,158 @@ package io.sipdispatch.sip;
  * §3.1.2.13) is repaired and reported by {@link #violation()}; anything worse does not parse.
  */
 public final class NameAddr {
-    private final String displayName;
-    private final SipUri uri;
+    private final byte[] b;
+    private final int displayStart; // -1: no display name
+    private final int displayEnd;
+    private final int uriStart;
+    private final int uriEnd;
+    private SipUri uri;
     private final Params params;
     private final boolean bracketed;
     private final Violation violation;
 
-    private NameAddr(String displayName, SipUri uri, Params params, boolean bracketed, Violation violation) {
-        this.displayName = displayName;
-        this.uri = uri;
+    private NameAddr(byte[] b, int displayStart, int displayEnd, int uriStart, int uriEnd, Params params,
+                     boolean bracketed, Violation violation) {
+        this.b = b;
+        this.displayStart = displayStart;
+        this.displayEnd = displayEnd;
+        this.uriStart = uriStart;
+        this.uriEnd = uriEnd;
         this.params = params;
         this.bracketed = bracketed;
         this.violation = violation;
     }
 
+    /** Parses a name-addr or addr-spec, URI included: anything malformed raises the codec's exception. */
     public static NameAddr parse(String v) throws SipParseException {
-        int len = v.length();
-        int i = skipWs(v, 0, len);
-        String display = null;
+        byte[] b = v.getBytes(StandardCharsets.UTF_8);
+        NameAddr na = parseLazily(b, 0, b.length);
+        na.uri();
+        return na;
+    }
+
+    /**
+     * Parses display name and parameters now and the URI on the first {@link #uri()}: a proxy reading the
+     * From tag of every request never pays for the From URI.
+     */
+    static NameAddr parseLazily(byte[] b, int from, int to) throws SipParseException {
+        int i = skipWs(b, from, to);
+        int ds = -1;
+        int de = -1;
         Violation violation = null;
         int lt;
-        if (i < len && v.charAt(i) == '"') {
+        if (i < to && b[i] == '"') {
             int j = i + 1;
-            while (j < len && v.charAt(j) != '"') {
-                if (v.charAt(j) == '\\') {
+            while (j < to && b[j] != '"') {
+                if (b[j] == '\\') {
                     j++;
                 }
                 j++;
             }
-            if (j >= len) {
-                throw bad(Violation.MALFORMED_NAME_ADDR, "unterminated quoted display name", v);
+            if (j >= to) {
+                throw bad(Violation.MALFORMED_NAME_ADDR, "unterminated quoted display name", b, from, to);
             }
-            display = v.substring(i, j + 1);
-            lt = skipWs(v, j + 1, len);
-            if (lt >= len || v.charAt(lt) != '<') {
-                throw bad(Violation.MALFORMED_NAME_ADDR, "quoted display name not followed by <", v);
+            ds = i;
+            de = j + 1;
+            lt = skipWs(b, j + 1, to);
+            if (lt >= to || b[lt] != '<') {
+                throw bad(Violation.MALFORMED_NAME_ADDR, "quoted display name not followed by <", b, from, to);
             }
         } else {
-            lt = v.indexOf('<', i);
+            lt = indexOf(b, i, to, (byte) '<');
             if (lt >= 0) {
-                int de = lt;
-                while (de > i && Chars.isWs(v.charAt(de - 1))) {
-                    de--;
+                int e = lt;
+                while (e > i && Chars.isWs(b[e - 1])) {
+                    e--;
                 }
-                for (int k = i; k < de; k++) {
-                    char c = v.charAt(k);
-                    if (!(Chars.isWs(c) || (c < 0x80 && Chars.isToken(c)))) {
-                        throw bad(Violation.UNQUOTED_DISPLAY_NAME_CHARS, "'" + c + "' in an unquoted display name", v);
+                for (int k = i; k < e; k++) {
+                    byte c = b[k];
+                    if (!(Chars.isWs(c) || Chars.isToken(c))) {
+                        throw bad(Violation.UNQUOTED_DISPLAY_NAME_CHARS, "'" + (char) c + "' in an unquoted display name",
+                            b, from, to);
                     }
                 }
-                display = de > i ? v.substring(i, de) : null;
+                if (e > i) {
+                    ds = i;
+                    de = e;
+                }
             }
         }
-        SipUri uri;
+        int uriStart;
+        int uriEnd;
         int rest;
         boolean bracketed = lt >= 0;
         if (bracketed) {
-            int gt = v.indexOf('>', lt);
+            int gt = indexOf(b, lt, to, (byte) '>');
             if (gt < 0) {
-                throw bad(Violation.MALFORMED_NAME_ADDR, "< without >", v);
+                throw bad(Violation.MALFORMED_NAME_ADDR, "< without >", b, from, to);
             }
             int us = lt + 1;
             int ue = gt;
-            if (us < ue && (Chars.isWs(v.charAt(us)) || Chars.isWs(v.charAt(ue - 1)))) {
+            if (us < ue && (Chars.isWs(b[us]) || Chars.isWs(b[ue - 1]))) {
                 violation = Violation.SPACES_IN_ADDR_SPEC;
-                us = skipWs(v, us, ue);
-                while (ue > us && Chars.isWs(v.charAt(ue - 1))) {
+                us = skipWs(b, us, ue);
+                while (ue > us && Chars.isWs(b[ue - 1])) {
                     ue--;
                 }
             }
-            uri = uri(v.substring(us, ue), v);
+            uriStart = us;
+            uriEnd = ue;
             rest = gt + 1;
         } else {
             // addr-spec: the URI ends at the first ';', which starts the header's own parameters.
-            int semi = v.indexOf(';', i);
-            int ue = semi < 0 ? len : semi;
-            while (ue > i && Chars.isWs(v.charAt(ue - 1))) {
+            int semi = indexOf(b, i, to, (byte) ';');
+            int ue = semi < 0 ? to : semi;
+            while (ue > i && Chars.isWs(b[ue - 1])) {
                 ue--;
             }
-            String u = v.substring(i, ue);
-            if (u.indexOf('?') >= 0 || u.indexOf(',') >= 0) {
+            if (indexOf(b, i, ue, (byte) '?') >= 0 || indexOf(b, i, ue, (byte) ',') >= 0) {
                 violation = Violation.UNBRACKETED_URI_WITH_RESERVED;
             }
-            uri = uri(u, v);
-            rest = semi < 0 ? len : semi;
+            uriStart = i;
+            uriEnd = ue;
+            rest = semi < 0 ? to : semi;
         }
-        Params params = Params.parse(v, rest, trimEnd(v, rest, len), true);
+        int pe = to;
+        while (pe > rest && Chars.isWs(b[pe - 1])) {
+            pe--;
+        }
+        Params params = Params.parse(b, rest, pe, true);
         if (params == null) {
-            throw bad(Violation.MALFORMED_NAME_ADDR, "bad parameters", v);
+            throw bad(Violation.MALFORMED_NAME_ADDR, "bad parameters", b, from, to);
         }
-        return new NameAddr(display, uri, params, bracketed, violation);
+        return new NameAddr(b, ds, de, uriStart, uriEnd, params, bracketed, violation);
     }
 
-    private static SipUri uri(String u, String whole) throws SipParseException {
-        SipUri uri = SipUri.tryParse(u);
-        if (uri == null) {
-            throw bad(Violation.MALFORMED_NAME_ADDR, "bad URI", whole);
-        }
-        return uri;
+    private static SipParseException bad(Violation v, String what, byte[] b, int from, int to) {
+        return new SipParseException(v, what + ": " + new String(b, from, to - from, StandardCharsets.UTF_8));
     }
 
-    private static SipParseException bad(Violation v, String what, String value) {
-        return new SipParseException(v, what + ": " + value);
+    private static int indexOf(byte[] b, int from, int to, byte c) {
+        return SipParser.indexOf(b, from, to, c);
     }
 
-    private static int skipWs(String s, int i, int to) {
-        while (i < to && Chars.isWs(s.charAt(i))) {
+    private static int skipWs(byte[] b, int i, int to) {
+        while (i < to && Chars.isWs(b[i])) {
             i++;
         }
         return i;
     }
 
-    private static int trimEnd(String s, int from, int to) {
-        while (to > from && Chars.isWs(s.charAt(to - 1))) {
-            to--;
-        }
-        return to;
-    }
-
     /** The display name as written (quoted with its quotes, or the bare tokens), or null. */
     public String displayName() {
-        return displayName;
+        return displayStart < 0 ? null : new String(b, displayStart, displayEnd - displayStart, StandardCharsets.UTF_8);
     }
 
-    public SipUri uri() {
+    /** The URI, parsed on first use; a malformed one raises {@link Violation#MALFORMED_NAME_ADDR}. */
+    public SipUri uri() throws SipParseException {
+        if (uri == null) {
+            uri = SipUri.tryParse(b, uriStart, uriEnd);
+            if (uri == null) {
+                throw new SipParseException(Violation.MALFORMED_NAME_ADDR,
+                    "bad URI: " + new String(b, uriStart, uriEnd - uriStart, StandardCharsets.UTF_8));
+            }
+        }
         return uri;
     }
 
@@ -157,10 +187,11 @@ public final class NameAddr {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        if (displayName != null) {
-            sb.append(displayName).append(' ');
+        String d = displayName();
+        if (d != null) {
+            sb.append(d).append(' ');
         }
-        sb.append('<').append(uri).append('>').append(params);
+        sb.append('<').append(new String(b, uriStart, uriEnd - uriStart, StandardCharsets.UTF_8)).append('>').append(params);
         return sb.toString();
     }
 }

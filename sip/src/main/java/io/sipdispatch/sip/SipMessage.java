@@ -15,14 +15,13 @@ import java.util.Set;
  * <p>Not thread-safe: a message belongs to the event loop that read it.
  */
 public final class SipMessage {
-    // Layout of one header entry in idx[]: six ints.
+    // Layout of one header entry in idx[]: four ints. A line's name end is found again by scanning its
+    // token, and a line ends where the next begins (or at the empty line): fewer ints to allocate per message.
     static final int H_LINE_START = 0;   // first byte of the name
-    static final int H_NAME_END = 1;     // one past the name
-    static final int H_VALUE_START = 2;  // first byte of the value (after ':' and whitespace/folding)
-    static final int H_VALUE_END = 3;    // one past the value's last non-whitespace byte
-    static final int H_LINE_END = 4;     // one past the line terminator of the last continuation line
-    static final int H_KIND = 5;         // Header ordinal | FOLDED
-    static final int STRIDE = 6;
+    static final int H_VALUE_START = 1;  // first byte of the value (after ':' and whitespace/folding)
+    static final int H_VALUE_END = 2;    // one past the value's last non-whitespace byte
+    static final int H_KIND = 3;         // Header ordinal | FOLDED
+    static final int STRIDE = 4;
     static final int FOLDED = 1 << 16;
 
     private static final Header[] HEADERS = Header.values();
@@ -130,7 +129,26 @@ public final class SipMessage {
 
     /** The header name as written (e.g. {@code v} or {@code MaX-fOrWaRdS}). */
     public String headerName(int i) {
-        return str(idx[i * STRIDE + H_LINE_START], idx[i * STRIDE + H_NAME_END]);
+        return str(idx[i * STRIDE + H_LINE_START], nameEnd(i));
+    }
+
+    /** One past the last byte of line {@code i}'s name. */
+    int nameEnd(int i) {
+        int p = idx[i * STRIDE + H_LINE_START];
+        while (Chars.isToken(buf[p])) {
+            p++;
+        }
+        return p;
+    }
+
+    /** One past the line terminator of line {@code i} (its last continuation line, when folded). */
+    int lineEnd(int i) {
+        return i + 1 < count ? idx[(i + 1) * STRIDE + H_LINE_START] : headersEnd;
+    }
+
+    /** Whether line {@code i} is folded over several lines. */
+    boolean folded(int i) {
+        return (idx[i * STRIDE + H_KIND] & FOLDED) != 0;
     }
 
     /** The whole value of header line {@code i}, with folding (CRLF followed by whitespace) read as one SP. */
@@ -251,7 +269,8 @@ public final class SipMessage {
             if (i < 0) {
                 return null;
             }
-            cseq = CSeq.parse(headerValue(i));
+            cseq = folded(i) ? CSeq.parse(headerValue(i))
+                : CSeq.parse(buf, idx[i * STRIDE + H_VALUE_START], idx[i * STRIDE + H_VALUE_END]);
         }
         return cseq;
     }
@@ -263,9 +282,8 @@ public final class SipMessage {
             if (i < 0) {
                 return null;
             }
-            int b = i * STRIDE;
-            if ((idx[b + H_KIND] & FOLDED) == 0) {
-                topVia = Via.parseFirst(buf, idx[b + H_VALUE_START], idx[b + H_VALUE_END]);
+            if (!folded(i)) {
+                topVia = Via.parseFirst(buf, idx[i * STRIDE + H_VALUE_START], idx[i * STRIDE + H_VALUE_END]);
             } else {
                 byte[] v = headerValue(i).getBytes(StandardCharsets.UTF_8);
                 topVia = Via.parseFirst(v, 0, v.length);
@@ -284,20 +302,30 @@ public final class SipMessage {
         return out;
     }
 
+    /** From, parsed (its URI on first use: see {@link NameAddr#uri()}). */
     public NameAddr from() throws SipParseException {
         if (from == null) {
-            String v = first(Header.FROM);
-            from = v == null ? null : NameAddr.parse(v);
+            from = nameAddr(indexOf(Header.FROM));
         }
         return from;
     }
 
     public NameAddr to() throws SipParseException {
         if (to == null) {
-            String v = first(Header.TO);
-            to = v == null ? null : NameAddr.parse(v);
+            to = nameAddr(indexOf(Header.TO));
         }
         return to;
+    }
+
+    private NameAddr nameAddr(int i) throws SipParseException {
+        if (i < 0) {
+            return null;
+        }
+        if (folded(i)) {
+            byte[] v = headerValue(i).getBytes(StandardCharsets.UTF_8);
+            return NameAddr.parseLazily(v, 0, v.length);
+        }
+        return NameAddr.parseLazily(buf, idx[i * STRIDE + H_VALUE_START], idx[i * STRIDE + H_VALUE_END]);
     }
 
     /** Max-Forwards as a number, or -1 when absent. Leading zeros are fine (RFC 4475 §3.1.1.1). */

@@ -1,5 +1,9 @@
 package io.sipdispatch.sip;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Reads a SIP message in one pass: the start line is split, every header line indexed (name, value and
  * line offsets, its {@link Header}), folding and every legal whitespace accepted (RFC 3261 §7.3.1, §25.1),
@@ -18,9 +22,11 @@ package io.sipdispatch.sip;
  * <p>A parser keeps scratch state while it reads: use one per thread (one per event loop).
  */
 public final class SipParser {
-    private static final int INITIAL_HEADERS = 24;
+    private static final int INITIAL_HEADERS = 32;
 
     private final SipLimits limits;
+    /** The header index being built; grows with the largest message seen. */
+    private int[] scratch = new int[INITIAL_HEADERS * SipMessage.STRIDE];
 
     public SipParser(SipLimits limits) {
         this.limits = limits;
@@ -49,9 +55,9 @@ public final class SipParser {
     }
 
     private SipMessage parse(byte[] b, int off, int len, boolean stream) throws SipParseException {
-        if (len > limits.maxMessageSize()) {
-            throw new SipParseException(Violation.MESSAGE_TOO_LARGE, len + " bytes, limit " + limits.maxMessageSize());
-        }
+        // An oversize message is still indexed (every per-line limit still holds), so that it can be
+        // answered 513 (RFC 3261 §18.1.1, §21.5.14).
+        final boolean tooLarge = len > limits.maxMessageSize();
         final int end = off + len;
         int p = off;
         // RFC 3261 §7.5: CRLFs before the start line are ignored.
@@ -65,8 +71,8 @@ public final class SipParser {
         }
         int lineEnd = lf > p && b[lf - 1] == '\r' ? lf - 1 : lf;
         long tolerated = 0;
-        Violation fatal = null;
-        String fatalDetail = null;
+        Violation fatal = tooLarge ? Violation.MESSAGE_TOO_LARGE : null;
+        String fatalDetail = tooLarge ? len + " bytes, limit " + limits.maxMessageSize() : null;
 
         // ---- start line
         boolean request;
@@ -102,15 +108,17 @@ public final class SipParser {
             // violations are held in `fatal` and raised after the header loop.
             long rl = parseRequestLine(b, p, lineEnd);
             if (rl < 0) {
-                fatal = REQUEST_LINE_VIOLATIONS[(int) -rl - 1];
-                fatalDetail = fatal.reason();
+                if (fatal == null) {
+                    fatal = REQUEST_LINE_VIOLATIONS[(int) -rl - 1];
+                    fatalDetail = fatal.reason();
+                }
             } else {
                 int mEnd = (int) (rl >>> 32);
                 method = SipMethod.of(b, p, mEnd);
                 uriStart = this.uriStart;
                 uriEnd = this.uriEnd;
                 tolerated |= this.lineTolerated;
-                if (this.badVersion) {
+                if (this.badVersion && fatal == null) {
                     fatal = Violation.UNSUPPORTED_VERSION;
                     fatalDetail = "SIP version is not 2.0";
                 }
@@ -119,11 +127,13 @@ public final class SipParser {
         final int startLineEnd = lf + 1;
 
         // ---- header lines
-        int[] idx = new int[INITIAL_HEADERS * SipMessage.STRIDE];
+        // Index into the parser's scratch array; the message gets an exact-size copy.
+        int[] idx = scratch;
         int count = 0;
         long present = 0;
         int contentLength = -1;
         int viaLines = 0;
+        int skipped = 0;
         p = startLineEnd;
         int headersEnd;
         int bodyStart;
@@ -147,16 +157,23 @@ public final class SipParser {
                 break;
             }
             final int lineStart = p;
-            // Name: a token, then optional whitespace, then ':'.
-            int q = p;
-            while (q < end && Chars.isToken(b[q])) {
-                q++;
+            // Name: a token, then optional whitespace, then ':'. The colon is found eight bytes at a time;
+            // a known name is then compared whole (so it is a token), any other name is checked byte by byte.
+            // The search stops at the line length limit, so a run of colon-less lines costs no more than
+            // maxHeaders * maxHeaderLine bytes of searching.
+            int q = indexOf(b, p, Math.min(end, p + limits.maxHeaderLine()), (byte) ':');
+            int nameEnd = q;
+            while (nameEnd > lineStart && Chars.isWs(b[nameEnd - 1])) {
+                nameEnd--;
             }
-            final int nameEnd = q;
-            while (q < end && Chars.isWs(b[q])) {
-                q++;
+            Header h = q < 0 || nameEnd == lineStart ? null : Header.of(b, lineStart, nameEnd);
+            if (h == Header.OTHER && !isToken(b, lineStart, nameEnd)) {
+                h = null;
             }
-            if (nameEnd == lineStart || q >= end || b[q] != ':') {
+            if (h == null) {
+                if (++skipped + count > limits.maxHeaders()) {
+                    throw new SipParseException(Violation.TOO_MANY_HEADERS, "limit " + limits.maxHeaders());
+                }
                 // Skip the line (and its continuations) so the rest can still be indexed for an answer.
                 int skip = lineEndWithContinuations(b, lineStart, end);
                 if (fatal == null) {
@@ -212,7 +229,6 @@ public final class SipParser {
             if (count == limits.maxHeaders()) {
                 throw new SipParseException(Violation.TOO_MANY_HEADERS, "limit " + limits.maxHeaders());
             }
-            Header h = Header.of(b, lineStart, nameEnd);
             if (h == Header.CONTENT_LENGTH) {
                 long n = Numbers.parseDecimal(b, vs, ve, Integer.MAX_VALUE);
                 if (n < 0) {
@@ -236,10 +252,8 @@ public final class SipParser {
             }
             int base = count * SipMessage.STRIDE;
             idx[base + SipMessage.H_LINE_START] = lineStart;
-            idx[base + SipMessage.H_NAME_END] = nameEnd;
             idx[base + SipMessage.H_VALUE_START] = vs;
             idx[base + SipMessage.H_VALUE_END] = ve;
-            idx[base + SipMessage.H_LINE_END] = lineTerm;
             idx[base + SipMessage.H_KIND] = h.ordinal() | kindFlags;
             present |= 1L << h.ordinal();
             count++;
@@ -268,9 +282,10 @@ public final class SipParser {
                 fatalDetail = "no Content-Length";
             }
         }
+        scratch = idx;
         SipMessage m = new SipMessage(b, msgStart, msgEnd, request, method, uriStart, uriEnd, status,
-            reasonStart, reasonEnd, startLineEnd, headersEnd, bodyStart, idx, count, contentLength, present,
-            tolerated);
+            reasonStart, reasonEnd, startLineEnd, headersEnd, bodyStart,
+            java.util.Arrays.copyOf(idx, count * SipMessage.STRIDE), count, contentLength, present, tolerated);
         if (fatal != null) {
             throw new SipParseException(request ? fatal : Violation.MALFORMED_RESPONSE, fatalDetail, m);
         }
@@ -342,13 +357,45 @@ public final class SipParser {
         return (long) mEnd << 32;
     }
 
+    private static boolean isToken(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!Chars.isToken(b[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static long bit(Violation v) {
         return 1L << v.ordinal();
     }
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES8 = 0x0101010101010101L;
+    private static final long HIGH8 = 0x8080808080808080L;
+
+    /**
+     * The first LF in {@code b[from, end)}, or -1. Eight bytes at a time: the bytes equal to LF become zero
+     * after XOR, and {@code (x - 0x01..) & ~x & 0x80..} marks a zero byte; the lowest mark is always a true
+     * one. Header values are most of a message's bytes, and this is where the parser meets each of them.
+     */
     static int indexOfLf(byte[] b, int from, int end) {
-        for (int i = from; i < end; i++) {
-            if (b[i] == '\n') {
+        return indexOf(b, from, end, (byte) '\n');
+    }
+
+    /** The first {@code c} in {@code b[from, end)}, or -1; eight bytes at a time as {@link #indexOfLf}. */
+    static int indexOf(byte[] b, int from, int end, byte c) {
+        long pattern = (c & 0xffL) * ONES8;
+        int i = from;
+        for (; i + 8 <= end; i += 8) {
+            long x = (long) LONGS.get(b, i) ^ pattern;
+            long marks = (x - ONES8) & ~x & HIGH8;
+            if (marks != 0) {
+                return i + (Long.numberOfTrailingZeros(marks) >>> 3);
+            }
+        }
+        for (; i < end; i++) {
+            if (b[i] == c) {
                 return i;
             }
         }

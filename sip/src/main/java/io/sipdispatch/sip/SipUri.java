@@ -2,6 +2,7 @@ package io.sipdispatch.sip;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * A URI as SIP carries it (RFC 3261 §19.1): {@code sip:user:password@host:port;params?headers}, the same for
@@ -10,185 +11,217 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Parts are kept as written: {@link #user()} still has its %-escapes ({@link #userUnescaped()} decodes
  * them, once, never recursively: RFC 4475 §3.1.1.3). An IPv6 reference keeps its brackets in
- * {@link #host()}, as Kamailio's {@code $rd} does; {@link #hostAddress()} drops them.
+ * {@link #host()}, as Kamailio's {@code $rd} does; {@link #hostAddress()} drops them. Parsing records
+ * offsets only; each part becomes a String when first asked for.
  */
 public final class SipUri {
-    private final String raw;
+    private final byte[] b;
+    private final int from;
+    private final int to;
     private final String scheme;
-    private final String user;
-    private final String password;
-    private final String host;
+    private final int userStart;   // -1: no user part
+    private final int userEnd;
+    private final int passStart;   // -1: no password
+    private final int hostStart;   // -1: no host (tel, opaque)
+    private final int hostEnd;
     private final int port;
     private final Params params;
-    private final String headers;
+    private final int headersStart; // -1: no ?headers
 
-    private SipUri(String raw, String scheme, String user, String password, String host, int port, Params params,
-                   String headers) {
-        this.raw = raw;
+    private String raw;
+    private String host;
+
+    private SipUri(byte[] b, int from, int to, String scheme, int userStart, int userEnd, int passStart,
+                   int hostStart, int hostEnd, int port, Params params, int headersStart) {
+        this.b = b;
+        this.from = from;
+        this.to = to;
         this.scheme = scheme;
-        this.user = user;
-        this.password = password;
-        this.host = host;
+        this.userStart = userStart;
+        this.userEnd = userEnd;
+        this.passStart = passStart;
+        this.hostStart = hostStart;
+        this.hostEnd = hostEnd;
         this.port = port;
         this.params = params;
-        this.headers = headers;
+        this.headersStart = headersStart;
     }
 
     /** Parses a URI; a syntax error raises {@link Violation#MALFORMED_REQUEST_URI}. */
     public static SipUri parse(String s) throws SipParseException {
-        SipUri u = tryParse(s);
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return parse(b, 0, b.length);
+    }
+
+    static SipUri parse(byte[] b, int from, int to) throws SipParseException {
+        SipUri u = tryParse(b, from, to);
         if (u == null) {
-            throw new SipParseException(Violation.MALFORMED_REQUEST_URI, "bad URI: " + s);
+            throw new SipParseException(Violation.MALFORMED_REQUEST_URI,
+                "bad URI: " + new String(b, from, to - from, StandardCharsets.UTF_8));
         }
         return u;
     }
 
-    static SipUri parse(byte[] b, int from, int to) throws SipParseException {
-        return parse(new String(b, from, to - from, StandardCharsets.UTF_8));
-    }
-
     /** Parses a URI, or returns null when it does not parse. */
     public static SipUri tryParse(String s) {
-        int colon = s.indexOf(':');
-        if (colon <= 0 || !isScheme(s, colon)) {
-            return null;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80 && !Chars.isUriChar(c)) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return tryParse(b, 0, b.length);
+    }
+
+    /** Parses the URI in {@code b[from, to)}, or returns null when it does not parse. */
+    static SipUri tryParse(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!Chars.isUriChar(b[i])) {
                 return null;
             }
         }
-        String scheme = canonicalScheme(s.substring(0, colon));
+        int colon = SipParser.indexOf(b, from, to, (byte) ':');
+        if (colon <= from || !isScheme(b, from, colon)) {
+            return null;
+        }
+        String scheme = canonicalScheme(b, from, colon);
         if (scheme == "sip" || scheme == "sips") {
-            return parseSip(s, scheme, colon + 1);
+            return parseSip(b, from, to, scheme, colon + 1);
         }
         if (scheme == "tel") {
-            int semi = s.indexOf(';', colon + 1);
-            int end = semi < 0 ? s.length() : semi;
+            int end = colon + 1;
+            while (end < to && b[end] != ';') {
+                end++;
+            }
             if (end == colon + 1) {
                 return null;
             }
-            Params p = Params.parse(s, end, s.length(), false);
-            return p == null ? null : new SipUri(s, scheme, s.substring(colon + 1, end), null, null, -1, p, null);
+            Params p = Params.parse(b, end, to, false);
+            return p == null ? null : new SipUri(b, from, to, scheme, colon + 1, end, -1, -1, -1, -1, p, -1);
         }
-        if (colon + 1 == s.length()) {
+        if (colon + 1 == to) {
             return null;
         }
-        return new SipUri(s, scheme, null, null, null, -1, Params.EMPTY, null);
+        return new SipUri(b, from, to, scheme, -1, -1, -1, -1, -1, -1, Params.EMPTY, -1);
     }
 
-    private static SipUri parseSip(String s, String scheme, int from) {
-        int len = s.length();
+    private static SipUri parseSip(byte[] b, int from, int to, String scheme, int start) {
         // The first '@' ends the userinfo: '@' is legal neither in host, params nor headers, while ';' '?'
         // and ':' are legal in a user part (RFC 3261 §25.1 user-unreserved, RFC 4475 §3.1.1.9).
-        int at = s.indexOf('@', from);
-        String user = null;
-        String password = null;
-        int h = from;
+        int at = SipParser.indexOf(b, start, to, (byte) '@');
+        int pc = at < 0 ? -1 : SipParser.indexOf(b, start, at, (byte) ':');
+        int userStart = -1;
+        int userEnd = -1;
+        int passStart = -1;
+        int h = start;
         if (at >= 0) {
-            int pc = s.indexOf(':', from);
-            int userEnd = pc >= 0 && pc < at ? pc : at;
-            if (userEnd == from || !validEscapes(s, from, at)) {
+            userEnd = pc >= 0 ? pc : at;
+            if (userEnd == start || !validEscapes(b, start, at)) {
                 return null;
             }
-            user = s.substring(from, userEnd);
-            if (userEnd < at) {
-                password = s.substring(userEnd + 1, at);
+            userStart = start;
+            if (pc >= 0) {
+                passStart = pc + 1;
             }
             h = at + 1;
         }
-        String host;
         int i;
-        if (h < len && s.charAt(h) == '[') {
-            int close = s.indexOf(']', h);
-            if (close < 0 || !isIpv6Ref(s, h + 1, close)) {
+        if (h < to && b[h] == '[') {
+            int close = h;
+            while (close < to && b[close] != ']') {
+                close++;
+            }
+            if (close >= to || !isIpv6Ref(b, h + 1, close)) {
                 return null;
             }
-            host = s.substring(h, close + 1);
             i = close + 1;
         } else {
             i = h;
-            while (i < len && isHostChar(s.charAt(i))) {
+            while (i < to && isHostChar(b[i])) {
                 i++;
             }
             if (i == h) {
                 return null;
             }
-            host = s.substring(h, i);
         }
+        int hostEnd = i;
         int port = -1;
-        if (i < len && s.charAt(i) == ':') {
+        if (i < to && b[i] == ':') {
             int ps = ++i;
-            while (i < len && Chars.isDigit(s.charAt(i))) {
+            while (i < to && Chars.isDigit(b[i])) {
                 i++;
             }
-            long p = Numbers.parseDecimal(s.substring(ps, i), 65535);
+            long p = Numbers.parseDecimal(b, ps, i, 65535);
             if (p < 0) {
                 return null;
             }
             port = (int) p;
         }
-        int q = s.indexOf('?', i);
-        int paramsEnd = q < 0 ? len : q;
-        if (i < paramsEnd && s.charAt(i) != ';') {
+        int q = i;
+        while (q < to && b[q] != '?') {
+            q++;
+        }
+        if (i < q && b[i] != ';') {
             return null;
         }
-        Params params = Params.parse(s, i, paramsEnd, false);
+        Params params = Params.parse(b, i, q, false);
         if (params == null) {
             return null;
         }
-        String headers = q < 0 ? null : s.substring(q + 1);
-        if (headers != null && (headers.isEmpty() || !validEscapes(s, q + 1, len))) {
-            return null;
+        int headersStart = -1;
+        if (q < to) {
+            headersStart = q + 1;
+            if (headersStart == to || !validEscapes(b, headersStart, to)) {
+                return null;
+            }
         }
-        return new SipUri(s, scheme, user, password, host, port, params, headers);
+        return new SipUri(b, from, to, scheme, userStart, userEnd, passStart, h, hostEnd, port, params, headersStart);
     }
 
-    private static boolean isScheme(String s, int end) {
-        char c0 = s.charAt(0);
-        if (!((c0 | 0x20) >= 'a' && (c0 | 0x20) <= 'z')) {
+    private static boolean isScheme(byte[] b, int from, int end) {
+        if (!isAlpha(b[from])) {
             return false;
         }
-        for (int i = 1; i < end; i++) {
-            char c = s.charAt(i);
-            boolean ok = ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || Chars.isDigit(c) || c == '+' || c == '-' || c == '.';
-            if (!ok) {
+        for (int i = from + 1; i < end; i++) {
+            byte c = b[i];
+            if (!(isAlpha(c) || Chars.isDigit(c) || c == '+' || c == '-' || c == '.')) {
                 return false;
             }
         }
         return true;
     }
 
-    /** Interned lower-case names for the schemes a proxy compares with ==. */
-    private static String canonicalScheme(String s) {
-        if (s.equalsIgnoreCase("sip")) {
-            return "sip";
-        }
-        if (s.equalsIgnoreCase("sips")) {
-            return "sips";
-        }
-        if (s.equalsIgnoreCase("tel")) {
-            return "tel";
-        }
-        return s.toLowerCase(java.util.Locale.ROOT);
+    private static boolean isAlpha(byte c) {
+        int l = c | 0x20;
+        return l >= 'a' && l <= 'z';
     }
 
-    private static boolean isHostChar(char c) {
-        return (c | 0x20) >= 'a' && (c | 0x20) <= 'z' || Chars.isDigit(c) || c == '-' || c == '.' || c == '_';
+    /** Interned lower-case names for the schemes a proxy compares with ==. */
+    private static String canonicalScheme(byte[] b, int from, int to) {
+        int len = to - from;
+        if (len == 3 && (b[from] | 0x20) == 's' && (b[from + 1] | 0x20) == 'i' && (b[from + 2] | 0x20) == 'p') {
+            return "sip";
+        }
+        if (len == 4 && (b[from] | 0x20) == 's' && (b[from + 1] | 0x20) == 'i' && (b[from + 2] | 0x20) == 'p'
+            && (b[from + 3] | 0x20) == 's') {
+            return "sips";
+        }
+        if (len == 3 && (b[from] | 0x20) == 't' && (b[from + 1] | 0x20) == 'e' && (b[from + 2] | 0x20) == 'l') {
+            return "tel";
+        }
+        return new String(b, from, len, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean isHostChar(byte c) {
+        return Chars.isHostChar(c);
     }
 
     /**
      * An IPv6 reference's contents: hex digits, ':' and '.' (for a dotted IPv4 tail). Three colons in a row
      * are tolerated, as RFC 5118 §4.10 asks of an implementation, since RFC 3261's ABNF allows them.
      */
-    private static boolean isIpv6Ref(String s, int from, int to) {
+    private static boolean isIpv6Ref(byte[] b, int from, int to) {
         if (to - from < 2) {
             return false;
         }
         boolean colon = false;
         for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
+            byte c = b[i];
             if (c == ':') {
                 colon = true;
             } else if (!(Chars.isDigit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') || c == '.')) {
@@ -198,13 +231,10 @@ public final class SipUri {
         return colon;
     }
 
-    private static boolean validEscapes(String s, int from, int to) {
+    private static boolean validEscapes(byte[] b, int from, int to) {
         for (int i = from; i < to; i++) {
-            if (s.charAt(i) == '%') {
-                if (i + 2 >= to) {
-                    return false;
-                }
-                if (hex(s.charAt(i + 1)) < 0 || hex(s.charAt(i + 2)) < 0) {
+            if (b[i] == '%') {
+                if (i + 2 >= to || hex(b[i + 1]) < 0 || hex(b[i + 2]) < 0) {
                     return false;
                 }
                 i += 2;
@@ -213,7 +243,7 @@ public final class SipUri {
         return true;
     }
 
-    private static int hex(char c) {
+    private static int hex(int c) {
         if (c >= '0' && c <= '9') {
             return c - '0';
         }
@@ -229,14 +259,18 @@ public final class SipUri {
         ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < b.length; i++) {
-            if (b[i] == '%' && i + 2 < b.length && hex((char) b[i + 1]) >= 0 && hex((char) b[i + 2]) >= 0) {
-                out.write(hex((char) b[i + 1]) * 16 + hex((char) b[i + 2]));
+            if (b[i] == '%' && i + 2 < b.length && hex(b[i + 1]) >= 0 && hex(b[i + 2]) >= 0) {
+                out.write(hex(b[i + 1]) * 16 + hex(b[i + 2]));
                 i += 2;
             } else {
                 out.write(b[i]);
             }
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String str(int s, int e) {
+        return new String(b, s, e - s, StandardCharsets.UTF_8);
     }
 
     public String scheme() {
@@ -258,25 +292,36 @@ public final class SipUri {
 
     /** The user part as written (a tel URI's number), or null. */
     public String user() {
-        return user;
+        return userStart < 0 ? null : str(userStart, userEnd);
     }
 
     public String userUnescaped() {
-        return unescape(user);
+        return unescape(user());
     }
 
     public String password() {
-        return password;
+        if (passStart < 0) {
+            return null;
+        }
+        int at = passStart;
+        while (b[at] != '@') {
+            at++;
+        }
+        return str(passStart, at);
     }
 
     /** The host as written; an IPv6 reference keeps its brackets. Null for tel and opaque URIs. */
     public String host() {
+        if (host == null && hostStart >= 0) {
+            host = str(hostStart, hostEnd);
+        }
         return host;
     }
 
     /** The host without IPv6 brackets. */
     public String hostAddress() {
-        return host != null && host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        String h = host();
+        return h != null && h.startsWith("[") ? h.substring(1, h.length() - 1) : h;
     }
 
     /** The explicit port, or -1. */
@@ -295,7 +340,7 @@ public final class SipUri {
     /** The {@code transport} parameter, lower-cased, or null. */
     public String transport() {
         String t = params.get("transport");
-        return t == null ? null : t.toLowerCase(java.util.Locale.ROOT);
+        return t == null ? null : t.toLowerCase(Locale.ROOT);
     }
 
     /** Whether the URI has the loose-routing {@code lr} parameter (RFC 3261 §19.1.1). */
@@ -305,21 +350,24 @@ public final class SipUri {
 
     /** The {@code ?headers} part without its '?', or null. */
     public String headers() {
-        return headers;
+        return headersStart < 0 ? null : str(headersStart, to);
     }
 
     @Override
     public String toString() {
+        if (raw == null) {
+            raw = str(from, to);
+        }
         return raw;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SipUri u && u.raw.equals(raw);
+        return o instanceof SipUri u && u.toString().equals(toString());
     }
 
     @Override
     public int hashCode() {
-        return raw.hashCode();
+        return toString().hashCode();
     }
 }

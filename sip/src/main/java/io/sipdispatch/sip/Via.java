@@ -7,22 +7,32 @@ import java.util.Locale;
  * One Via value (RFC 3261 §20.42): {@code SIP/2.0/UDP host:port;branch=…;received=…;rport=…;maddr=…}.
  * Whitespace is allowed around '/' and ':' and the parameters' ';' and '=' (RFC 3261 §25.1 SLASH, COLON,
  * SEMI, EQUAL), as in RFC 4475 §3.1.1.1. A {@code received} may be an IPv6 address with or without
- * brackets (RFC 5118 §4.5).
+ * brackets (RFC 5118 §4.5). Parsing records offsets; host and parameters become Strings when asked for.
  */
 public final class Via {
     /** The magic cookie that marks an RFC 3261 branch (§8.1.1.7). */
     public static final String MAGIC_COOKIE = "z9hG4bK";
+    private static final String BRANCH = "branch";
 
-    private final String protocol;   // "SIP/2.0"
-    private final String transport;  // upper case
-    private final String host;
+    private final byte[] b;
+    private final int protoStart;
+    private final int protoEnd;     // one past the version
+    private final String transport; // upper case
+    private final int hostStart;
+    private final int hostEnd;
     private final int port;
     private final Params params;
+    private String host;
+    private String branch;
 
-    private Via(String protocol, String transport, String host, int port, Params params) {
-        this.protocol = protocol;
+    private Via(byte[] b, int protoStart, int protoEnd, String transport, int hostStart, int hostEnd, int port,
+                Params params) {
+        this.b = b;
+        this.protoStart = protoStart;
+        this.protoEnd = protoEnd;
         this.transport = transport;
-        this.host = host;
+        this.hostStart = hostStart;
+        this.hostEnd = hostEnd;
         this.port = port;
         this.params = params;
     }
@@ -30,121 +40,144 @@ public final class Via {
     /** Parses the first value of a Via line held in {@code b[from, to)}. */
     static Via parseFirst(byte[] b, int from, int to) throws SipParseException {
         int cut = HeaderValues.firstCut(b, from, to);
-        int end = cut < 0 ? to : cut;
-        return parse(new String(b, from, end - from, StandardCharsets.UTF_8));
+        return parse(b, from, cut < 0 ? to : cut);
     }
 
     /** Parses one Via value; a syntax error raises {@link Violation#MALFORMED_VIA}. */
     public static Via parse(String v) throws SipParseException {
-        String s = v.trim();
-        int len = s.length();
-        int[] pos = {0};
-        String name = token(s, pos);
-        slash(s, pos, v);
-        String version = token(s, pos);
-        slash(s, pos, v);
-        String transport = token(s, pos);
-        if (name == null || version == null || transport == null) {
-            throw bad(v);
+        byte[] b = v.getBytes(StandardCharsets.UTF_8);
+        return parse(b, 0, b.length);
+    }
+
+    static Via parse(byte[] b, int from, int to) throws SipParseException {
+        while (from < to && Chars.isWs(b[from])) {
+            from++;
         }
-        int i = pos[0];
-        if (i >= len || !Chars.isWs(s.charAt(i))) {
-            throw bad(v);
+        while (to > from && Chars.isWs(b[to - 1])) {
+            to--;
         }
-        i = skipWs(s, i, len);
-        String host;
-        if (i < len && s.charAt(i) == '[') {
-            int close = s.indexOf(']', i);
-            if (close < 0) {
-                throw bad(v);
+        // sent-protocol = protocol-name SLASH protocol-version SLASH transport
+        int i = token(b, from, to);
+        int nameEnd = i;
+        i = slash(b, i, to, from);
+        int vs = i;
+        i = token(b, i, to);
+        int vEnd = i;
+        i = slash(b, i, to, from);
+        int ts = i;
+        i = token(b, i, to);
+        if (nameEnd == from || vEnd == vs || i == ts || i >= to || !Chars.isWs(b[i])) {
+            throw bad(b, from, to);
+        }
+        String transport = transport(b, ts, i);
+        while (i < to && Chars.isWs(b[i])) {
+            i++;
+        }
+        int hs = i;
+        if (i < to && b[i] == '[') {
+            while (i < to && b[i] != ']') {
+                i++;
             }
-            host = s.substring(i, close + 1);
-            i = close + 1;
+            if (i >= to) {
+                throw bad(b, from, to);
+            }
+            i++;
         } else {
-            int hs = i;
-            while (i < len && isHostChar(s.charAt(i))) {
+            while (i < to && isHostChar(b[i])) {
                 i++;
             }
             if (i == hs) {
-                throw bad(v);
+                throw bad(b, from, to);
             }
-            host = s.substring(hs, i);
         }
+        int he = i;
         int port = -1;
-        int j = skipWs(s, i, len);
-        if (j < len && s.charAt(j) == ':') {
-            j = skipWs(s, j + 1, len);
-            int ps = j;
-            while (j < len && Chars.isDigit(s.charAt(j))) {
+        int j = i;
+        while (j < to && Chars.isWs(b[j])) {
+            j++;
+        }
+        if (j < to && b[j] == ':') {
+            j++;
+            while (j < to && Chars.isWs(b[j])) {
                 j++;
             }
-            long p = Numbers.parseDecimal(s.substring(ps, j), 65535);
+            int ps = j;
+            while (j < to && Chars.isDigit(b[j])) {
+                j++;
+            }
+            long p = Numbers.parseDecimal(b, ps, j, 65535);
             if (p < 0) {
-                throw bad(v);
+                throw bad(b, from, to);
             }
             port = (int) p;
             i = j;
         }
-        Params params = Params.parse(s, i, len, true);
+        Params params = Params.parse(b, i, to, true, BRANCH);
         if (params == null) {
-            throw bad(v);
+            throw bad(b, from, to);
         }
-        String protocol = "SIP".equalsIgnoreCase(name) && "2.0".equals(version) ? "SIP/2.0" : name + "/" + version;
-        return new Via(protocol, upper(transport), host, port, params);
+        return new Via(b, from, vEnd, transport, hs, he, port, params);
     }
 
-    private static String upper(String t) {
-        switch (t) {
-            case "UDP":
-            case "udp":
-                return "UDP";
-            case "TCP":
-            case "tcp":
-                return "TCP";
-            case "TLS":
-            case "tls":
-                return "TLS";
-            default:
-                return t.toUpperCase(Locale.ROOT);
-        }
-    }
-
-    private static String token(String s, int[] pos) {
-        int i = pos[0];
-        int st = i;
-        while (i < s.length() && Chars.isToken(s.charAt(i))) {
-            i++;
-        }
-        pos[0] = i;
-        return i > st ? s.substring(st, i) : null;
-    }
-
-    private static void slash(String s, int[] pos, String v) throws SipParseException {
-        int i = skipWs(s, pos[0], s.length());
-        if (i >= s.length() || s.charAt(i) != '/') {
-            throw bad(v);
-        }
-        pos[0] = skipWs(s, i + 1, s.length());
-    }
-
-    private static boolean isHostChar(char c) {
-        return (c | 0x20) >= 'a' && (c | 0x20) <= 'z' || Chars.isDigit(c) || c == '-' || c == '.' || c == '_';
-    }
-
-    private static int skipWs(String s, int i, int to) {
-        while (i < to && Chars.isWs(s.charAt(i))) {
+    private static int token(byte[] b, int i, int to) {
+        while (i < to && Chars.isToken(b[i])) {
             i++;
         }
         return i;
     }
 
-    private static SipParseException bad(String v) {
-        return new SipParseException(Violation.MALFORMED_VIA, "Via: " + v);
+    /** Skips {@code SWS "/" SWS} and returns the index after it. */
+    private static int slash(byte[] b, int i, int to, int from) throws SipParseException {
+        while (i < to && Chars.isWs(b[i])) {
+            i++;
+        }
+        if (i >= to || b[i] != '/') {
+            throw bad(b, from, to);
+        }
+        i++;
+        while (i < to && Chars.isWs(b[i])) {
+            i++;
+        }
+        return i;
     }
 
-    /** {@code SIP/2.0} (or whatever name/version the value carries). */
+    private static String transport(byte[] b, int from, int to) {
+        int len = to - from;
+        if (len == 3) {
+            int c0 = b[from] | 0x20;
+            int c1 = b[from + 1] | 0x20;
+            int c2 = b[from + 2] | 0x20;
+            if (c0 == 'u' && c1 == 'd' && c2 == 'p') {
+                return "UDP";
+            }
+            if (c0 == 't' && c1 == 'c' && c2 == 'p') {
+                return "TCP";
+            }
+            if (c0 == 't' && c1 == 'l' && c2 == 's') {
+                return "TLS";
+            }
+        }
+        return new String(b, from, len, StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
+    }
+
+    private static boolean isHostChar(byte c) {
+        return Chars.isHostChar(c);
+    }
+
+    private static SipParseException bad(byte[] b, int from, int to) {
+        return new SipParseException(Violation.MALFORMED_VIA, "Via: " + new String(b, from, to - from, StandardCharsets.UTF_8));
+    }
+
+    /** {@code SIP/2.0} (or whatever name/version the value carries), without the whitespace around '/'. */
     public String protocol() {
-        return protocol;
+        StringBuilder sb = new StringBuilder(7);
+        for (int i = protoStart; i < protoEnd; i++) {
+            if (!Chars.isWs(b[i])) {
+                sb.append((char) b[i]);
+            }
+        }
+        String p = sb.toString();
+        return p.equalsIgnoreCase("SIP/2.0") ? "SIP/2.0" : p;
     }
 
     /** The transport, upper case: UDP, TCP, TLS, SCTP, WS, WSS or any other token. */
@@ -154,6 +187,9 @@ public final class Via {
 
     /** The sent-by host as written; an IPv6 reference keeps its brackets. */
     public String host() {
+        if (host == null) {
+            host = new String(b, hostStart, hostEnd - hostStart, StandardCharsets.UTF_8);
+        }
         return host;
     }
 
@@ -167,13 +203,21 @@ public final class Via {
     }
 
     public String branch() {
-        return params.get("branch");
+        if (branch == null) {
+            branch = params.get(BRANCH);
+        }
+        return branch;
     }
 
     /** Whether the branch carries the RFC 3261 magic cookie, so it identifies the transaction alone. */
     public boolean hasRfc3261Branch() {
-        String b = branch();
-        return b != null && b.startsWith(MAGIC_COOKIE);
+        String br = branch();
+        return br != null && br.startsWith(MAGIC_COOKIE);
+    }
+
+    /** Whether the branch is the magic cookie and nothing else (RFC 4475 §3.2.1). */
+    boolean hasEmptyBranch() {
+        return params.valueEquals(BRANCH, MAGIC_COOKIE);
     }
 
     public String received() {
@@ -187,12 +231,7 @@ public final class Via {
 
     /** The value of {@code rport}, or -1 when absent or empty. */
     public int rport() {
-        String r = params.get("rport");
-        if (r == null) {
-            return -1;
-        }
-        long n = Numbers.parseDecimal(r, 65535);
-        return (int) n;
+        return (int) params.getNumber("rport", 65535);
     }
 
     public String maddr() {
@@ -201,6 +240,6 @@ public final class Via {
 
     @Override
     public String toString() {
-        return protocol + "/" + transport + " " + host + (port >= 0 ? ":" + port : "") + params;
+        return protocol() + "/" + transport + " " + host() + (port >= 0 ? ":" + port : "") + params;
     }
 }

@@ -31,7 +31,7 @@ public enum Violation {
 
     // Request-URI (RFC 3261 §16.3 item 2, §19.1).
     MALFORMED_REQUEST_URI(400, false, "Request-URI does not parse"),
-    BRACKETED_REQUEST_URI(400, true, "Request-URI enclosed in <>"),
+    BRACKETED_REQUEST_URI(400, false, "Request-URI enclosed in <>"),
     HEADERS_IN_REQUEST_URI(400, false, "Request-URI carries ?headers (RFC 3261 §19.1.5)"),
     UNSUPPORTED_URI_SCHEME(416, false, "Request-URI scheme is not sip, sips or tel"),
 
