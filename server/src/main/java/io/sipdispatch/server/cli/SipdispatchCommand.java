@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-        "A SIP load balancer: spreads calls over destination sets with the selection algorithms of",
-        "Kamailio's and OpenSIPS's dispatcher modules, keeps dialogs sticky and fails over.",
+        "A SIP load balancer: spreads calls over destination sets with the selection algorithms of "
+            + "Kamailio's and OpenSIPS's dispatcher modules, keeps dialogs sticky and fails over.",
         ""
     },
     commandListHeading = "%nCommands:%n",
