@@ -32,6 +32,15 @@ public interface Algorithm {
         return RoundRobin.INSTANCE;
     }
 
+    /**
+     * Weighted round-robin by the {@code weight} attribute, exact for any weights (Kamailio algorithm 9,
+     * without its 100-slot table): weights 1, 2, 3 give c b a c b c. A destination that is down passes
+     * its turn to the next one in the cycle; the failover list follows the cycle.
+     */
+    static Algorithm weighted() {
+        return Weighted.INSTANCE;
+    }
+
     /** Destinations in set order, the first selectable one first (Kamailio algorithm 8). */
     static Algorithm priority() {
         return Priority.INSTANCE;
@@ -93,6 +102,37 @@ public interface Algorithm {
         @Override
         public String name() {
             return "round-robin";
+        }
+    }
+
+    final class Weighted implements Algorithm {
+        static final Weighted INSTANCE = new Weighted();
+
+        @Override
+        public List<Destination> order(DestinationSet set, RequestKey key) {
+            int[] cycle = set.weightedOrder();
+            if (cycle.length == 0) {
+                return List.of();
+            }
+            int start = (int) Math.floorMod(set.next.getAndIncrement(), (long) cycle.length);
+            List<Destination> all = set.destinations();
+            List<Destination> out = new ArrayList<>(all.size());
+            boolean[] seen = new boolean[all.size()];
+            for (int k = 0; k < cycle.length && out.size() < all.size(); k++) {
+                int i = cycle[(start + k) % cycle.length];
+                if (!seen[i]) {
+                    seen[i] = true;
+                    if (all.get(i).selectable()) {
+                        out.add(all.get(i));
+                    }
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public String name() {
+            return "weighted-round-robin";
         }
     }
 

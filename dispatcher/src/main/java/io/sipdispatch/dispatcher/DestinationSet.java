@@ -11,6 +11,7 @@ public final class DestinationSet {
     private final int id;
     private final List<Destination> destinations;
     final AtomicLong next;
+    private volatile int[] weighted; // smooth weighted round-robin order, built on first use
 
     public DestinationSet(int id, List<Destination> destinations) {
         this(id, destinations, new AtomicLong());
@@ -32,5 +33,73 @@ public final class DestinationSet {
 
     public int size() {
         return destinations.size();
+    }
+
+    /**
+     * Indexes into {@link #destinations()} in smooth weighted round-robin order: each destination appears
+     * {@code weight / gcd} times in one cycle and the turns are interleaved, never bunched (weights 1, 2, 3
+     * give c b a c b c). The cycle is exact for any weights; only a cycle longer than
+     * {@link #MAX_CYCLE} is scaled down, keeping the proportions to within one turn per destination.
+     */
+    int[] weightedOrder() {
+        int[] w = weighted;
+        if (w == null) {
+            w = buildWeightedOrder();
+            weighted = w; // racy but idempotent: every thread builds the same array
+        }
+        return w;
+    }
+
+    /** The longest weighted round-robin cycle kept per set. */
+    static final int MAX_CYCLE = 1 << 16;
+
+    private int[] buildWeightedOrder() {
+        int n = destinations.size();
+        long[] weight = new long[n];
+        long gcd = 0;
+        long total = 0;
+        for (int i = 0; i < n; i++) {
+            weight[i] = destinations.get(i).weight();
+            gcd = gcd(gcd, weight[i]);
+            total += weight[i];
+        }
+        if (total == 0) {
+            return new int[0];
+        }
+        for (int i = 0; i < n; i++) {
+            weight[i] /= gcd;
+        }
+        total /= gcd;
+        if (total > MAX_CYCLE) {
+            long scaled = 0;
+            for (int i = 0; i < n; i++) {
+                weight[i] = weight[i] == 0 ? 0 : Math.max(1, weight[i] * MAX_CYCLE / total);
+                scaled += weight[i];
+            }
+            total = scaled;
+        }
+        int[] order = new int[(int) total];
+        long[] current = new long[n];
+        for (int k = 0; k < order.length; k++) {
+            int best = -1;
+            for (int i = 0; i < n; i++) {
+                current[i] += weight[i];
+                if (weight[i] > 0 && (best < 0 || current[i] > current[best])) {
+                    best = i;
+                }
+            }
+            current[best] -= total;
+            order[k] = best;
+        }
+        return order;
+    }
+
+    private static long gcd(long a, long b) {
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
     }
 }

@@ -183,4 +183,40 @@ class AlgorithmTest {
             assertThat(alg.order(set(), RequestKey.ofCallId("x"))).as(alg.name()).isEmpty();
         }
     }
+
+    @Test
+    void weightedRoundRobinIsExactAndInterleaved() {
+        DestinationSet s = set(dest("a", "weight=1"), dest("b", "weight=2"), dest("c", "weight=3"));
+        assertThat(firsts(Algorithm.weighted(), s, 12)).isEqualTo("cbacbccbacbc");
+        assertThat(names(Algorithm.weighted().order(s, RequestKey.NONE))).isEqualTo("cba");
+    }
+
+    @Test
+    void weightedRoundRobinHasNoHundredSlotLimit() {
+        // 30 destinations of weight 3 and one of weight 10: a 100-slot table cannot express this exactly.
+        List<Destination> ds = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ds.add(dest("d" + i + "_", "weight=3"));
+        }
+        ds.add(dest("big", "weight=10"));
+        DestinationSet s = new DestinationSet(1, ds);
+        Map<String, Integer> counts = new HashMap<>();
+        for (int i = 0; i < 100; i++) {
+            counts.merge(names(Algorithm.weighted().order(s, RequestKey.NONE).subList(0, 1)), 1, Integer::sum);
+        }
+        assertThat(counts.get("big")).isEqualTo(10);
+        assertThat(counts).hasSize(31).allSatisfy((k, v) -> assertThat(v).isEqualTo(k.equals("big") ? 10 : 3));
+    }
+
+    @Test
+    void weightedRoundRobinPassesADownDestinationsTurnOn() {
+        Destination a = dest("a", "weight=1");
+        Destination b = dest("b", "weight=2");
+        Destination c = dest("c", "weight=3");
+        DestinationSet s = set(a, b, c);
+        c.updateState(DestinationFlags.INACTIVE, 0);
+        String seq = firsts(Algorithm.weighted(), s, 6);
+        assertThat(seq).doesNotContain("c").hasSize(6);
+        assertThat(names(Algorithm.weighted().order(s, RequestKey.NONE))).isIn("ab", "ba");
+    }
 }
