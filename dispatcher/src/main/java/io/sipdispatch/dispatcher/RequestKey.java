@@ -29,6 +29,44 @@ public interface RequestKey {
         return null;
     }
 
+    default String fromUser() {
+        return null;
+    }
+
+    default String fromDomain() {
+        return null;
+    }
+
+    default String toUser() {
+        return null;
+    }
+
+    default String toDomain() {
+        return null;
+    }
+
+    default String requestUser() {
+        return null;
+    }
+
+    default String requestDomain() {
+        return null;
+    }
+
+    /** The source IP address of the request, as text. */
+    default String sourceIp() {
+        return null;
+    }
+
+    default String sourcePort() {
+        return null;
+    }
+
+    /** The first value of header {@code name}, or null. */
+    default String header(String name) {
+        return null;
+    }
+
     /** A request whose only key is its Call-ID. */
     static RequestKey ofCallId(String callId) {
         return new RequestKey() {
