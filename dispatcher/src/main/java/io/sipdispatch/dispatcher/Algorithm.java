@@ -204,7 +204,7 @@ public interface Algorithm {
 
         /** {@code -w / ln(u)}: the weighted rendezvous score (a larger weight scores higher more often). */
         static double score(long keyHash, Destination d) {
-            long h = Hashing.mix(keyHash ^ Hashing.hash64(d.identity()));
+            long h = Hashing.mix(keyHash ^ d.identityHash());
             double u = ((h >>> 11) + 0.5) / (double) (1L << 53); // in (0, 1)
             return -d.weight() / Math.log(u);
         }

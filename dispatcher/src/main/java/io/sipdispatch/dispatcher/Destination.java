@@ -10,11 +10,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Destination {
     private final DestinationRecord record;
     private final int weight;
+    private final long identityHash;
     private final AtomicInteger state;
 
     public Destination(DestinationRecord record) {
         this.record = record;
         this.weight = record.attrs().weight(1);
+        this.identityHash = Hashing.hash64(record.identity());
         this.state = new AtomicInteger(record.state());
     }
 
@@ -38,6 +40,11 @@ public final class Destination {
     /** Stable across reloads: see {@link DestinationRecord#identity()}. */
     public String identity() {
         return record.identity();
+    }
+
+    /** {@link #identity()} hashed once, for the rendezvous score of every request. */
+    long identityHash() {
+        return identityHash;
     }
 
     /** The current state bits, see {@link DestinationFlags}. */
