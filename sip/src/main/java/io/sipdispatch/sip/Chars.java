@@ -55,17 +55,4 @@ final class Chars {
     static boolean isDigit(int b) {
         return b >= '0' && b <= '9';
     }
-
-    static boolean isToken(CharSequence s) {
-        if (s.length() == 0) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c > 0xff || !TOKEN[c]) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

@@ -23,24 +23,4 @@ final class Numbers {
         }
         return n;
     }
-
-    /** As {@link #parseDecimal(byte[], int, int, long)} over a String. */
-    static long parseDecimal(CharSequence s, long max) {
-        int len = s.length();
-        if (len == 0 || len > 40) {
-            return -1;
-        }
-        long n = 0;
-        for (int i = 0; i < len; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            n = n * 10 + (c - '0');
-            if (n > max) {
-                return -1;
-            }
-        }
-        return n;
-    }
 }

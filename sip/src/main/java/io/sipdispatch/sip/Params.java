@@ -168,11 +168,6 @@ public final class Params {
         return l >= 'a' && l <= 'z';
     }
 
-    static Params parse(String s, int from, int to, boolean lws) {
-        byte[] bytes = s.substring(from, to).getBytes(StandardCharsets.UTF_8);
-        return parse(bytes, 0, bytes.length, lws);
-    }
-
     /**
      * Checks {@code ;a=b;c} in {@code b[from, to)}, which starts at a ';' (or is empty). Whitespace around
      * ';' and '=' is allowed when {@code lws} (header parameters, RFC 3261 §25.1 SEMI and EQUAL), not in a
