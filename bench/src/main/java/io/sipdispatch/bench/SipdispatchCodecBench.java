@@ -39,6 +39,8 @@ public class SipdispatchCodecBench {
     /** Not thread-safe: one per benchmark thread. */
     private final SipParser parser = new SipParser();
     private final byte[] invite = Messages.INVITE;
+    private final io.sipdispatch.sip.SipValidator validator = io.sipdispatch.sip.SipValidator.forProxy(
+        io.sipdispatch.sip.ComplianceMode.STRICT, io.sipdispatch.sip.SipLimits.DEFAULT);
 
     @Benchmark
     public void parseAndReadProxyHeaders(Blackhole bh) throws SipParseException {
@@ -60,6 +62,12 @@ public class SipdispatchCodecBench {
         bh.consume(m.maxForwards());
         bh.consume(m.has(Header.ROUTE));
         bh.consume(m.contentLength());
+    }
+
+    /** What a proxy does before it forwards: parse and the RFC 3261 §16.3 checks (strict). */
+    @Benchmark
+    public Object parseAndValidate() throws SipParseException {
+        return validator.validate(parser.parseDatagram(invite, 0, invite.length));
     }
 
     @Benchmark

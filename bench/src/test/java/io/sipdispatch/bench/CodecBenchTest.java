@@ -29,6 +29,7 @@ class CodecBenchTest {
     @Test
     void everyParseBenchmarkReadsTheProxyHeaders() throws Exception {
         new SipdispatchCodecBench().parseAndReadProxyHeaders(BH);
+        assertThat(((io.sipdispatch.sip.SipValidator.Verdict) new SipdispatchCodecBench().parseAndValidate()).ok()).isTrue();
         new JainSipCodecBench().parseAndReadProxyHeaders(BH);
         new PktsCodecBench().parseAndReadProxyHeaders(BH);
     }

@@ -129,23 +129,29 @@ public final class SipValidator {
             return reject(m, v, m.method() + " vs CSeq " + cseq.method(), List.of());
         }
         int maxForwards = m.maxForwards();
-        List<Via> vias = m.vias();
-        if (vias.size() > limits.maxVias()) {
-            return reject(m, Violation.TOO_MANY_VIAS, vias.size() + " Via values", List.of());
-        }
-        if (m.isRequest() && Via.MAGIC_COOKIE.equals(vias.get(0).branch()) && mode.rejects(Violation.EMPTY_BRANCH)) {
-            return reject(m, Violation.EMPTY_BRANCH, "branch=" + Via.MAGIC_COOKIE, List.of());
+        // Every Via and name-addr is parsed over the message's bytes: no String per value.
+        int[] vias = {0};
+        m.forEachValue(Header.VIA, (b, from, to) -> {
+            Via via = Via.parse(b, from, to);
+            if (vias[0]++ == 0 && m.isRequest() && via.hasEmptyBranch() && mode.rejects(Violation.EMPTY_BRANCH)) {
+                throw new SipParseException(Violation.EMPTY_BRANCH, "branch=" + Via.MAGIC_COOKIE);
+            }
+        });
+        if (vias[0] > limits.maxVias()) {
+            return reject(m, Violation.TOO_MANY_VIAS, vias[0] + " Via values", List.of());
         }
         for (Header h : NAME_ADDRS) {
-            for (String v : m.values(h)) {
-                if (h == Header.CONTACT && v.equals("*")) {
-                    continue;
+            m.forEachValue(h, (b, from, to) -> {
+                if (h == Header.CONTACT && to - from == 1 && b[from] == '*') {
+                    return;
                 }
-                NameAddr na = NameAddr.parse(v);
+                NameAddr na = NameAddr.parseLazily(b, from, to);
+                na.uri();
                 if (na.violation() != null && mode.rejects(na.violation())) {
-                    return reject(m, na.violation(), h.canonicalName() + ": " + v, List.of());
+                    throw new SipParseException(na.violation(),
+                        h.canonicalName() + ": " + new String(b, from, to - from, java.nio.charset.StandardCharsets.UTF_8));
                 }
-            }
+            });
         }
         if (proxy && m.isRequest()) {
             if (maxForwards == 0) {
