@@ -12,6 +12,7 @@ public final class DestinationSet {
     private final List<Destination> destinations;
     final AtomicLong next;
     private volatile int[] weighted; // smooth weighted round-robin order, built on first use
+    private volatile DestinationSet withoutDefault; // all but the last destination, built on first use
 
     public DestinationSet(int id, List<Destination> destinations) {
         this(id, destinations, new AtomicLong());
@@ -33,6 +34,19 @@ public final class DestinationSet {
 
     public int size() {
         return destinations.size();
+    }
+
+    /**
+     * The set without its last destination, which flag {@code d} keeps as the default of last resort. It
+     * shares this set's round-robin position, and is built once, not per request.
+     */
+    DestinationSet withoutDefault() {
+        DestinationSet w = withoutDefault;
+        if (w == null) {
+            w = new DestinationSet(id, destinations.subList(0, Math.max(0, destinations.size() - 1)), next);
+            withoutDefault = w; // racy but idempotent
+        }
+        return w;
     }
 
     /**

@@ -1,0 +1,60 @@
+package io.sipdispatch.dispatcher;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The outcome of one selection: the destination to send to and the ordered failover list behind it.
+ *
+ * @param candidates every destination to try, best first; empty when none is available
+ */
+public record Selection(List<Destination> candidates) {
+    public static final Selection NONE = new Selection(List.of());
+
+    public Selection {
+        candidates = List.copyOf(candidates);
+    }
+
+    /** The chosen destination, or null when none is available. */
+    public Destination first() {
+        return candidates.isEmpty() ? null : candidates.get(0);
+    }
+
+    /** The destinations to fail over to, in order, after {@link #first()}. */
+    public List<Destination> failover() {
+        return candidates.size() <= 1 ? List.of() : candidates.subList(1, candidates.size());
+    }
+
+    public boolean isEmpty() {
+        return candidates.isEmpty();
+    }
+
+    /**
+     * Selects from {@code set} with {@code algorithm} and shapes the result by the dispatcher flags:
+     * <ul>
+     * <li>{@code useDefault} (OpenSIPS/Kamailio flag {@code d}): the set's last destination is the default,
+     *     tried only when every other one has failed, so it is taken out of the algorithm's order and
+     *     put last;</li>
+     * <li>{@code failover} (flag {@code f}): without it the selection holds the chosen destination only;</li>
+     * <li>{@code maxResults} (OpenSIPS {@code max_res}): at most this many candidates, 0 for no limit.</li>
+     * </ul>
+     */
+    public static Selection select(DestinationSet set, Algorithm algorithm, RequestKey key, boolean useDefault,
+                                   boolean failover, int maxResults) {
+        List<Destination> order;
+        if (useDefault && set.size() > 1) {
+            Destination dflt = set.destinations().get(set.size() - 1);
+            order = new ArrayList<>(algorithm.order(set.withoutDefault(), key));
+            if (dflt.selectable()) {
+                order.add(dflt);
+            }
+        } else {
+            order = algorithm.order(set, key);
+        }
+        int limit = failover ? (maxResults > 0 ? maxResults : Integer.MAX_VALUE) : 1;
+        if (order.size() > limit) {
+            order = order.subList(0, limit);
+        }
+        return order.isEmpty() ? NONE : new Selection(order);
+    }
+}
