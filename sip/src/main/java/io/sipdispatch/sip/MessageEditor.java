@@ -233,14 +233,14 @@ public final class MessageEditor {
     private void repairAndSetRequestUri() {
         if (m.isRequest()) {
             String uri = newRequestUri;
-            if (m.toleratedViolations().contains(Violation.EXTRA_WHITESPACE_IN_START_LINE)) {
+            if (m.tolerates(Violation.EXTRA_WHITESPACE_IN_START_LINE)) {
                 String line = m.method() + " " + (uri != null ? uri : m.requestUriString()) + " SIP/2.0\r\n";
                 replace(m.start, m.startLineEnd, utf8(line));
             } else if (uri != null) {
                 replace(m.uriStart, m.uriEnd, utf8(uri));
             }
         }
-        if (m.toleratedViolations().contains(Violation.TRUNCATED_HEADERS)) {
+        if (m.tolerates(Violation.TRUNCATED_HEADERS)) {
             boolean terminated = lastLineTerminated || m.buf[m.end - 1] == '\n';
             insert(m.end, terminated ? CRLF : new byte[] {'\r', '\n', '\r', '\n'});
         }

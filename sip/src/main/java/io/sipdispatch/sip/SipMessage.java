@@ -443,7 +443,7 @@ public final class SipMessage {
     public Set<Violation> toleratedViolations() {
         EnumSet<Violation> s = EnumSet.noneOf(Violation.class);
         for (Violation v : Violation.values()) {
-            if ((tolerated & (1L << v.ordinal())) != 0) {
+            if (tolerates(v)) {
                 s.add(v);
             }
         }
@@ -452,6 +452,11 @@ public final class SipMessage {
 
     boolean hasTolerated() {
         return tolerated != 0;
+    }
+
+    /** Whether the parse tolerated {@code v}: one bit test, for the forwarding path. */
+    boolean tolerates(Violation v) {
+        return (tolerated & (1L << v.ordinal())) != 0;
     }
 
     /** Starts an edit of this message; see {@link MessageEditor}. */
