@@ -75,6 +75,18 @@ public final class SipValidator {
         }
     }
 
+    /**
+     * The verdict for one datagram: parsed with {@code parser} and checked, or, when it does not parse, the
+     * verdict of that failure. Everything a stateless proxy needs to answer or drop what it received.
+     */
+    public Verdict validateDatagram(SipParser parser, byte[] b, int off, int len) {
+        try {
+            return validate(parser.parseDatagram(b, off, len));
+        } catch (SipParseException e) {
+            return of(e);
+        }
+    }
+
     /** The verdict for a message that did not parse. */
     public static Verdict of(SipParseException e) {
         SipMessage partial = e.partial();
