@@ -166,28 +166,47 @@ public interface Algorithm {
         }
     }
 
-    final class RendezvousHash implements Algorithm {
+    /**
+     * A hash algorithm: the key {@code keyOf} takes from the request, hashed once, decides the order. A
+     * request without that key (no credentials for an auth-user hash) falls back to round-robin.
+     */
+    abstract class KeyHash implements Algorithm {
         private final String name;
         private final Function<RequestKey, String> keyOf;
 
-        RendezvousHash(String name, Function<RequestKey, String> keyOf) {
+        KeyHash(String name, Function<RequestKey, String> keyOf) {
             this.name = name;
             this.keyOf = keyOf;
         }
 
         @Override
-        public List<Destination> order(DestinationSet set, RequestKey key) {
+        public final List<Destination> order(DestinationSet set, RequestKey key) {
             String k = keyOf.apply(key);
-            if (k == null) {
-                return RoundRobin.INSTANCE.order(set, key);
-            }
-            long kh = Hashing.hash64(k);
+            return k == null ? RoundRobin.INSTANCE.order(set, key) : order(set, Hashing.hash64(k));
+        }
+
+        /** The order for a request whose key hashed to {@code keyHash}. */
+        abstract List<Destination> order(DestinationSet set, long keyHash);
+
+        @Override
+        public final String name() {
+            return name;
+        }
+    }
+
+    final class RendezvousHash extends KeyHash {
+        RendezvousHash(String name, Function<RequestKey, String> keyOf) {
+            super(name, keyOf);
+        }
+
+        @Override
+        List<Destination> order(DestinationSet set, long keyHash) {
             List<Destination> out = new ArrayList<>(set.size());
             double[] scores = new double[set.size()];
             for (Destination d : set.destinations()) {
                 if (d.selectable() && d.weight() > 0) {
                     // Insertion by descending score: sets are small.
-                    double sc = score(kh, d);
+                    double sc = score(keyHash, d);
                     int i = out.size();
                     out.add(d);
                     while (i > 0 && scores[i - 1] < sc) {
@@ -208,39 +227,17 @@ public interface Algorithm {
             double u = ((h >>> 11) + 0.5) / (double) (1L << 53); // in (0, 1)
             return -d.weight() / Math.log(u);
         }
-
-        @Override
-        public String name() {
-            return name;
-        }
     }
 
-    final class ModuloHash implements Algorithm {
-        private final String name;
-        private final Function<RequestKey, String> keyOf;
-
+    final class ModuloHash extends KeyHash {
         ModuloHash(String name, Function<RequestKey, String> keyOf) {
-            this.name = name;
-            this.keyOf = keyOf;
+            super(name, keyOf);
         }
 
         @Override
-        public List<Destination> order(DestinationSet set, RequestKey key) {
-            String k = keyOf.apply(key);
+        List<Destination> order(DestinationSet set, long keyHash) {
             int n = set.size();
-            if (n == 0) {
-                return List.of();
-            }
-            if (k == null) {
-                return RoundRobin.INSTANCE.order(set, key);
-            }
-            int start = (int) Long.remainderUnsigned(Hashing.hash64(k), n);
-            return ring(set.destinations(), start);
-        }
-
-        @Override
-        public String name() {
-            return name;
+            return n == 0 ? List.of() : ring(set.destinations(), (int) Long.remainderUnsigned(keyHash, n));
         }
     }
 }
