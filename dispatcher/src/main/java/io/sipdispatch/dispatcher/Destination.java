@@ -1,23 +1,52 @@
 package io.sipdispatch.dispatcher;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A destination at run time: its provisioned {@link DestinationRecord} and its current state bits. The
- * state is the only mutable part and is shared by every dispatch table that holds this destination, so
- * a reload that keeps the destination keeps its health.
+ * A destination at run time: its provisioned {@link DestinationRecord} and its runtime state (state bits,
+ * active calls, latency, overload control). The runtime state is the only mutable part and is shared by
+ * every dispatch table that holds this destination, so a reload that keeps the destination keeps its
+ * health and its counters (see {@link DispatchTable#build}).
  */
 public final class Destination {
     private final DestinationRecord record;
     private final int weight;
+    private final int rweight;
+    private final int maxload;
     private final long identityHash;
-    private final AtomicInteger state;
+    private final RuntimeState rt;
+
+    /** Everything that changes while the destination is in use; shared across reloads. */
+    private static final class RuntimeState {
+        final AtomicInteger state;
+        final AtomicInteger activeCalls = new AtomicInteger();
+        volatile long latencyMicros;
+        final AtomicReference<Overload> overload = new AtomicReference<>(Overload.NONE);
+        final AtomicInteger overloadChecks = new AtomicInteger();
+
+        RuntimeState(int state) {
+            this.state = new AtomicInteger(state);
+        }
+    }
+
+    /** An overload control rate in force until {@code untilNanos} (System.nanoTime), with its sequence number. */
+    private record Overload(int rate, long untilNanos, long seq) {
+        static final Overload NONE = new Overload(0, 0, Long.MIN_VALUE);
+    }
 
     public Destination(DestinationRecord record) {
+        this(record, null);
+    }
+
+    /** A destination for {@code record} that shares the runtime state of {@code previous} (when not null). */
+    Destination(DestinationRecord record, Destination previous) {
         this.record = record;
         this.weight = record.attrs().weight(1);
+        this.rweight = record.attrs().rweight(0);
+        this.maxload = record.attrs().maxload();
         this.identityHash = Hashing.hash64(record.identity());
-        this.state = new AtomicInteger(record.state());
+        this.rt = previous == null ? new RuntimeState(record.state()) : previous.rt;
     }
 
     public DestinationRecord record() {
@@ -37,6 +66,16 @@ public final class Destination {
         return weight;
     }
 
+    /** The {@code rweight} attribute (0 when absent: never chosen by relative-weight). */
+    public int rweight() {
+        return rweight;
+    }
+
+    /** The {@code maxload} attribute: active calls allowed by call-load, 0 for no limit. */
+    public int maxload() {
+        return maxload;
+    }
+
     /** Stable across reloads: see {@link DestinationRecord#identity()}. */
     public String identity() {
         return record.identity();
@@ -49,21 +88,93 @@ public final class Destination {
 
     /** The current state bits, see {@link DestinationFlags}. */
     public int state() {
-        return state.get();
+        return rt.state.get();
     }
 
     /** Whether selection may pick it: neither inactive nor disabled. */
     public boolean selectable() {
-        return !DestinationFlags.skipped(state.get());
+        return !DestinationFlags.skipped(rt.state.get());
     }
 
     /** Sets and clears state bits atomically; returns the new state. */
     public int updateState(int set, int clear) {
-        return state.updateAndGet(s -> (s & ~clear) | set);
+        return rt.state.updateAndGet(s -> (s & ~clear) | set);
+    }
+
+    /** The calls in progress through this destination, as counted for call-load (Kamailio algorithm 10). */
+    public int activeCalls() {
+        return rt.activeCalls.get();
+    }
+
+    /** One more call in progress (an INVITE was sent here); returns the new count. */
+    public int incrementActiveCalls() {
+        return rt.activeCalls.incrementAndGet();
+    }
+
+    /**
+     * One call fewer (it ended or failed); returns the new count. Never below zero, as in Kamailio: a call
+     * counted by a table before a restart may end after it.
+     */
+    public int decrementActiveCalls() {
+        return rt.activeCalls.updateAndGet(c -> c > 0 ? c - 1 : 0);
+    }
+
+    /** The estimated latency in microseconds, for the latency algorithm (Kamailio 13); 0 when unknown. */
+    public long latencyMicros() {
+        return rt.latencyMicros;
+    }
+
+    /** Sets the latency estimate (the prober's moving average); 0 means unknown. */
+    public void setLatencyMicros(long micros) {
+        if (micros < 0) {
+            throw new IllegalArgumentException("negative latency " + micros);
+        }
+        rt.latencyMicros = micros;
+    }
+
+    /**
+     * Sets the overload control of round-robin-overload (Kamailio 64, its {@code ds_oc_set_attrs}, RFC 7339):
+     * skip this destination {@code ratePercent} times in 100 selections until {@code untilNanos} (a
+     * {@link System#nanoTime()} instant). Like Kamailio, an update whose {@code seq} is not greater than the
+     * last one applied is ignored (it arrived late); returns whether it was applied. The rate is clamped to
+     * 0..100.
+     */
+    public boolean setOverloadControl(int ratePercent, long untilNanos, long seq) {
+        Overload next = new Overload(Math.max(0, Math.min(100, ratePercent)), untilNanos, seq);
+        while (true) {
+            Overload cur = rt.overload.get();
+            if (cur.seq >= seq) {
+                return false;
+            }
+            if (rt.overload.compareAndSet(cur, next)) {
+                rt.overloadChecks.set(0);
+                return true;
+            }
+        }
+    }
+
+    /** The overload control rate in force at {@code nowNanos}: 0 when none is, or it has expired. */
+    public int overloadRate(long nowNanos) {
+        Overload o = rt.overload.get();
+        return o.rate > 0 && nowNanos - o.untilNanos < 0 ? o.rate : 0;
+    }
+
+    /**
+     * Whether round-robin-overload skips this destination for this selection. Exactly {@code rate} of every
+     * 100 consecutive checks skip, spread evenly (rate 25: every fourth), where Kamailio shuffles a
+     * 100-slot table once per rate update; each call counts as one check.
+     */
+    boolean overloadSkip(long nowNanos) {
+        int rate = overloadRate(nowNanos);
+        if (rate == 0) {
+            return false;
+        }
+        int k = Math.floorMod(rt.overloadChecks.getAndIncrement(), 100);
+        return (k + 1) * rate / 100 > k * rate / 100;
     }
 
     @Override
     public String toString() {
-        return record.uri() + " " + DestinationFlags.code(state.get());
+        return record.uri() + " " + DestinationFlags.code(rt.state.get());
     }
 }

@@ -9,8 +9,10 @@ import java.util.function.Function;
  * literal text and variables, e.g. {@code $fU@$ci} or {@code $hdr(X-Tenant)-$rU}. Variables: {@code $ci}
  * Call-ID; {@code $fu $fU $fd} From URI, user, domain; {@code $tu $tU $td} the same of To; {@code $ru $rU
  * $rd} of the Request-URI; {@code $au} the authentication user; {@code $si $sp} source IP and port;
- * {@code $hdr(Name)} a header's first value. A variable the request lacks reads as empty, as in Kamailio;
- * a key that comes out empty gives null, so the algorithm falls back to round-robin.
+ * {@code $hdr(Name)} a header's first value. A variable the request lacks reads as empty (Kamailio prints
+ * {@code <null>} there). When every variable is empty the template yields no key (null), whatever its
+ * literal text: hash-key then selects nothing, as Kamailio's selection fails when its key prints empty,
+ * rather than sending every such request to the one destination a constant key would pick.
  */
 public final class KeyTemplate implements Function<RequestKey, String> {
     /** A piece of the template: literal text, or a variable read from the request. */

@@ -38,6 +38,10 @@ public record Selection(List<Destination> candidates) {
      * <li>{@code failover} (flag {@code f}): without it the selection holds the chosen destination only;</li>
      * <li>{@code maxResults} (OpenSIPS {@code max_res}): at most this many candidates, 0 for no limit.</li>
      * </ul>
+     * A {@link Algorithm#parallel() parallel} algorithm's candidates are its branches, all sent at once:
+     * {@code failover} and {@code maxResults} do not cut them down (Kamailio's algorithm 12 adds every
+     * destination as a branch whatever its failover flag and limit), while {@code useDefault} still puts the
+     * default destination last.
      */
     public static Selection select(DestinationSet set, Algorithm algorithm, RequestKey key, boolean useDefault,
                                    boolean failover, int maxResults) {
@@ -51,7 +55,8 @@ public record Selection(List<Destination> candidates) {
         } else {
             order = algorithm.order(set, key);
         }
-        int limit = failover ? (maxResults > 0 ? maxResults : Integer.MAX_VALUE) : 1;
+        int limit = !failover && !algorithm.parallel() ? 1
+            : maxResults > 0 && !algorithm.parallel() ? maxResults : Integer.MAX_VALUE;
         if (order.size() > limit) {
             order = order.subList(0, limit);
         }

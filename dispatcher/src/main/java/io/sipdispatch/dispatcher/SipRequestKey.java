@@ -90,10 +90,13 @@ public final class SipRequestKey implements RequestKey {
         }
     }
 
-    /** The {@code username} of Authorization, else Proxy-Authorization (Kamailio's {@code $au}). */
+    /**
+     * The {@code username} of Proxy-Authorization, else Authorization: the order Kamailio's algorithm 5 reads
+     * them in ({@code ds_hash_authusername}), so that a request carrying both keys on the same user.
+     */
     @Override
     public String authUser() {
-        for (Header h : new Header[] {Header.AUTHORIZATION, Header.PROXY_AUTHORIZATION}) {
+        for (Header h : new Header[] {Header.PROXY_AUTHORIZATION, Header.AUTHORIZATION}) {
             String v = m.first(h);
             if (v != null) {
                 String u = digestParam(v, "username");

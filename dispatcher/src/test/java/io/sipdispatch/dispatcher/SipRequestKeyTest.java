@@ -56,6 +56,16 @@ class SipRequestKeyTest {
     }
 
     @Test
+    void proxyAuthorizationComesBeforeAuthorizationAsInKamailio() throws Exception {
+        String both = INVITE.replace("X-Tenant: blue\r\n", "Authorization: Digest username=\"www-user\", realm=\"x\"\r\n");
+        SipMessage m = new SipParser().parseDatagram(both.getBytes(StandardCharsets.UTF_8));
+        assertThat(new SipRequestKey(m, "192.0.2.10", 5060, false).authUser()).isEqualTo("alice01");
+        String wwwOnly = both.replaceAll("Proxy-Authorization: [^\r]*\r\n", "");
+        m = new SipParser().parseDatagram(wwwOnly.getBytes(StandardCharsets.UTF_8));
+        assertThat(new SipRequestKey(m, "192.0.2.10", 5060, false).authUser()).isEqualTo("www-user");
+    }
+
+    @Test
     void digestUsernameIsFoundQuotedOrNot() {
         assertThat(SipRequestKey.digestParam("Digest username=bob, realm=\"x\"", "username")).isEqualTo("bob");
         assertThat(SipRequestKey.digestParam("Digest realm=\"x\",username=\"carol\"", "username")).isEqualTo("carol");
@@ -71,7 +81,7 @@ class SipRequestKeyTest {
         assertThat(KeyTemplate.parse("$fu|$tu|$ru|$fd|$tU|$rd").apply(k)).isEqualTo(
             "sip:alice@atlanta.example.com|sip:bob@biloxi.example.com|sip:+15551230000@gw.example.net:5060"
                 + "|atlanta.example.com|bob|gw.example.net");
-        // Nothing but literals from the request: no key, so the algorithm falls back to round-robin.
+        // Nothing but literals from the request: no key (hash-key then selects nothing, as Kamailio).
         assertThat(KeyTemplate.parse("x-$hdr(X-Absent)").apply(k)).isNull();
     }
 
