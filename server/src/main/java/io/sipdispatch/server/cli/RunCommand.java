@@ -1,15 +1,16 @@
 package io.sipdispatch.server.cli;
 
-import java.nio.file.Files;
+import io.sipdispatch.server.SipdispatchServer;
+import io.sipdispatch.server.config.ConfigException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code sipdispatch run CONFIG}: starts the server on a configuration file. This version carries the SIP
- * codec only, so after checking that the file is there it runs the codec self-check and exits; the command
- * line stays the same when the proxy is added.
+ * {@code sipdispatch run CONFIG}: starts the server in the foreground; SIGTERM or SIGINT stop it, closing
+ * every socket within a few seconds.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Start sipdispatch on a configuration file (e.g. examples/sipdispatch.yaml).")
@@ -18,15 +19,27 @@ final class RunCommand implements Callable<Integer> {
     Path config;
 
     @Override
-    public Integer call() {
-        if (!Files.isRegularFile(config)) {
-            System.err.println("sipdispatch: " + config + ": no such configuration file");
+    public Integer call() throws InterruptedException {
+        SipdispatchServer.Prepared prepared;
+        try {
+            prepared = SipdispatchServer.prepare(config);
+        } catch (ConfigException e) {
+            System.err.println("sipdispatch: " + e.getMessage());
+            return 2;
+        }
+        SipdispatchServer server;
+        try {
+            server = prepared.start();
+        } catch (RuntimeException e) {
+            System.err.println("sipdispatch: cannot start: " + e);
             return 1;
         }
-        System.out.println("sipdispatch: configuration " + config.toAbsolutePath().normalize());
-        System.out.println("sipdispatch: this build has the SIP codec only; running its self-check");
-        int failed = SelfCheck.run(System.out);
-        System.out.println(failed == 0 ? "self-check passed" : "self-check FAILED: " + failed + " case(s)");
-        return failed == 0 ? 0 : 1;
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "sipdispatch-shutdown"));
+        stopped.await();
+        return 0;
     }
 }

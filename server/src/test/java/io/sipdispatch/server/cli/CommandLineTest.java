@@ -77,14 +77,45 @@ class CommandLineTest {
 
     @Test
     void runRefusesAMissingConfiguration(@TempDir Path dir) {
-        assertThat(Main.run("run", dir.resolve("absent.yaml").toString())).isEqualTo(1);
+        assertThat(Main.run("run", dir.resolve("absent.yaml").toString())).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("absent.yaml").contains("no such configuration file");
     }
 
     @Test
-    void runStartsOnAConfigurationFile(@TempDir Path dir) throws Exception {
-        Path cfg = Files.writeString(dir.resolve("sipdispatch.yaml"), "listen: [udp:127.0.0.1:5060]\n");
-        assertThat(Main.run("run", cfg.toString())).isZero();
-        assertThat(stdout()).contains("sipdispatch.yaml").contains("self-check passed");
+    void checkConfigAcceptsAGoodConfigurationAndItsList(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("dispatcher.list"), "1 sip:127.0.0.1:5071 0 0 duid=a\n");
+        Path cfg = Files.writeString(dir.resolve("sipdispatch.yaml"), """
+            listen: [udp:127.0.0.1:5060]
+            dispatcher: { list_file: dispatcher.list }
+            routes:
+              - dispatch: { set: 1, algorithm: 4 }
+            """);
+        assertThat(Main.run("check-config", cfg.toString())).isZero();
+        assertThat(stdout()).contains("OK").contains("1 destination(s)");
+    }
+
+    @Test
+    void checkConfigRefusesABadListLineWithFileAndLine(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("dispatcher.list"), "1 sip:127.0.0.1:5071\nnotaset sip:127.0.0.1:5072\n");
+        Path cfg = Files.writeString(dir.resolve("sipdispatch.yaml"), """
+            listen: [udp:127.0.0.1:5060]
+            dispatcher: { list_file: dispatcher.list }
+            routes:
+              - dispatch: { set: 1 }
+            """);
+        assertThat(Main.run("check-config", cfg.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("dispatcher.list:2");
+    }
+
+    @Test
+    void runRefusesAnUnknownKeyWithFileLineAndKey(@TempDir Path dir) throws Exception {
+        Path cfg = Files.writeString(dir.resolve("sipdispatch.yaml"), """
+            listen: [udp:127.0.0.1:5060]
+            dispatcher: { list_file: dispatcher.list }
+            routes:
+              - dispatch: { set: 1, algoritm: 4 }
+            """);
+        assertThat(Main.run("run", cfg.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("sipdispatch.yaml:4").contains("algoritm");
     }
 }

@@ -1,0 +1,112 @@
+package io.sipdispatch.server;
+
+import io.sipdispatch.dispatcher.DestinationRecord;
+import io.sipdispatch.dispatcher.DispatchTable;
+import io.sipdispatch.server.config.ConfigException;
+import io.sipdispatch.server.config.ConfigLoader;
+import io.sipdispatch.server.config.SipdispatchConfig;
+import io.sipdispatch.server.proxy.DispatchSnapshot;
+import io.sipdispatch.server.proxy.Myself;
+import io.sipdispatch.server.proxy.ProxyCounters;
+import io.sipdispatch.server.proxy.Router;
+import io.sipdispatch.server.proxy.StatelessProxy;
+import io.sipdispatch.server.source.ListFile;
+import io.sipdispatch.server.source.ListFileException;
+import io.sipdispatch.server.transport.Listener;
+import io.sipdispatch.server.transport.NettyTransport;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The object graph of a running sipdispatch, built by hand in one place: configuration → destination table
+ * → routes → sockets → proxy.
+ */
+public final class SipdispatchServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SipdispatchServer.class);
+
+    private final SipdispatchConfig config;
+    private final List<Listener> listeners;
+    private final NettyTransport transport;
+    private final StatelessProxy proxy;
+    private volatile DispatchSnapshot snapshot;
+
+    private SipdispatchServer(SipdispatchConfig config, DispatchSnapshot snapshot, Router router) {
+        this.config = config;
+        this.snapshot = snapshot;
+        this.listeners = new ArrayList<>();
+        for (int i = 0; i < config.listen().size(); i++) {
+            listeners.add(new Listener(config.listen().get(i), i));
+        }
+        Myself myself = new Myself(listeners, config.aliases());
+        StatelessProxy[] p = new StatelessProxy[1];
+        this.transport = new NettyTransport(listeners, (b, off, len, in, src, conn) -> p[0].onMessage(b, off, len, in, src, conn),
+            config.tcp(), config.udp());
+        this.proxy = new StatelessProxy(config, listeners, myself, router, () -> this.snapshot, transport, new ProxyCounters());
+        p[0] = proxy;
+    }
+
+    /**
+     * Everything that can be checked without binding a socket: the configuration, the list file, the routes.
+     *
+     * @throws ConfigException with file, line and reason
+     */
+    public static Prepared prepare(Path configFile) throws ConfigException {
+        SipdispatchConfig config = ConfigLoader.load(configFile);
+        List<DestinationRecord> records;
+        try {
+            records = ListFile.read(config.listFile());
+        } catch (ListFileException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+        DispatchSnapshot snap;
+        try {
+            snap = new DispatchSnapshot(DispatchTable.build(records, null, config.dispatcher().numberingKind()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(config.listFile() + ": " + e.getMessage(), e);
+        }
+        Router router;
+        try {
+            router = Router.compile(config.routes(), config.dispatcher());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(configFile + ": " + e.getMessage(), e);
+        }
+        return new Prepared(config, snap, router);
+    }
+
+    /** A checked configuration, ready to start. */
+    public record Prepared(SipdispatchConfig config, DispatchSnapshot snapshot, Router router) {
+        public SipdispatchServer start() throws InterruptedException {
+            SipdispatchServer s = new SipdispatchServer(config, snapshot, router);
+            s.bind();
+            return s;
+        }
+    }
+
+    private void bind() throws InterruptedException {
+        transport.start();
+        DispatchTable t = snapshot.table();
+        log.info("dispatch table: {} destination(s) in {} set(s) from {}", t.destinations().size(), t.sets().size(),
+            config.listFile());
+        log.info("sipdispatch ready: {} ({} mode, {})",
+            listeners.stream().map(Listener::toString).collect(Collectors.joining(" ")),
+            config.mode().name().toLowerCase(), transport.nativeEpoll() ? "native epoll" : "nio");
+    }
+
+    public StatelessProxy proxy() {
+        return proxy;
+    }
+
+    public NettyTransport transport() {
+        return transport;
+    }
+
+    @Override
+    public void close() {
+        transport.close(3);
+        log.info("sipdispatch stopped: {}", proxy.counters().snapshot());
+    }
+}

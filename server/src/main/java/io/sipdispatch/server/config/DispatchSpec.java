@@ -1,0 +1,65 @@
+package io.sipdispatch.server.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The dispatch action of a route: Kamailio's {@code ds_select_dst}/{@code ds_select_domain}.
+ *
+ * @param set        the set id, for a one-step dispatch
+ * @param algorithm  its algorithm (default round-robin)
+ * @param key        its key template, for hash-key
+ * @param flags      OpenSIPS flag letters: {@code f} failover list, {@code u} user part only in URI hashes,
+ *                   {@code d} the set's last destination only as a last resort
+ * @param maxResults the most candidates kept for failover (OpenSIPS {@code max_res}); 0 for all
+ * @param target     {@code outbound-proxy}: send to the destination, Request-URI untouched ({@code ds_select_dst});
+ *                   {@code request-uri}: write the destination's host:port into the Request-URI ({@code ds_select_domain})
+ * @param steps      several set/algorithm steps instead of {@code set}
+ */
+public record DispatchSpec(Integer set, String algorithm, String key, String flags, Integer maxResults,
+                           String target, List<StepSpec> steps) {
+    public DispatchSpec {
+        if ((set == null) == (steps == null || steps.isEmpty())) {
+            throw new IllegalArgumentException("dispatch needs either 'set' (with 'algorithm') or 'steps', not both");
+        }
+        if (steps == null || steps.isEmpty()) {
+            steps = List.of(new StepSpec(set, algorithm, key));
+        } else {
+            if (algorithm != null || key != null) {
+                throw new IllegalArgumentException("with 'steps', give 'algorithm' and 'key' in each step");
+            }
+            steps = List.copyOf(new ArrayList<>(steps));
+        }
+        flags = flags == null ? "" : flags.trim().toLowerCase(Locale.ROOT);
+        for (char c : flags.toCharArray()) {
+            if ("fud".indexOf(c) < 0) {
+                throw new IllegalArgumentException("unknown dispatch flag '" + c + "' (known: f u d)");
+            }
+        }
+        maxResults = maxResults == null ? 0 : maxResults;
+        if (maxResults < 0) {
+            throw new IllegalArgumentException("max_results must be 0 (all) or more");
+        }
+        target = target == null ? "outbound-proxy" : target;
+        if (!target.equals("outbound-proxy") && !target.equals("request-uri")) {
+            throw new IllegalArgumentException("target must be 'outbound-proxy' or 'request-uri', not '" + target + "'");
+        }
+    }
+
+    public boolean failover() {
+        return flags.indexOf('f') >= 0;
+    }
+
+    public boolean userOnly() {
+        return flags.indexOf('u') >= 0;
+    }
+
+    public boolean useDefault() {
+        return flags.indexOf('d') >= 0;
+    }
+
+    public boolean rewriteRequestUri() {
+        return target.equals("request-uri");
+    }
+}

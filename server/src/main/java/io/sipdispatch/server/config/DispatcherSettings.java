@@ -1,0 +1,45 @@
+package io.sipdispatch.server.config;
+
+import io.sipdispatch.dispatcher.HashMode;
+import io.sipdispatch.dispatcher.Numbering;
+import java.time.Duration;
+
+/**
+ * Where destinations come from and how they are chosen.
+ *
+ * @param listFile          Kamailio's {@code dispatcher.list}, relative to the configuration file ({@code list_file})
+ * @param hash              {@code rendezvous} (default) or {@code modulo} (Kamailio's placement) for every hash algorithm
+ * @param numbering         whether algorithm numbers are read as {@code kamailio} (default) or {@code opensips} numbers
+ * @param affinityCapacity  how many forwarded requests a stateless server remembers so that their CANCEL,
+ *                          retransmissions and non-2xx ACK reach the same destination
+ * @param affinityTtl       how long each is remembered: 64·T1 = 32 s, a transaction's longest life (RFC 3261 §17)
+ */
+public record DispatcherSettings(String listFile, String hash, String numbering, Integer affinityCapacity,
+                                 Duration affinityTtl) {
+    public DispatcherSettings {
+        if (listFile == null || listFile.isBlank()) {
+            throw new IllegalArgumentException("'list_file' is needed: the Kamailio-format destination list");
+        }
+        hash = hash == null ? "rendezvous" : hash;
+        if (!hash.equals("rendezvous") && !hash.equals("modulo")) {
+            throw new IllegalArgumentException("hash must be 'rendezvous' or 'modulo', not '" + hash + "'");
+        }
+        numbering = numbering == null ? "kamailio" : numbering;
+        if (!numbering.equals("kamailio") && !numbering.equals("opensips")) {
+            throw new IllegalArgumentException("numbering must be 'kamailio' or 'opensips', not '" + numbering + "'");
+        }
+        affinityCapacity = affinityCapacity == null ? 1 << 20 : affinityCapacity;
+        if (affinityCapacity < 1024) {
+            throw new IllegalArgumentException("affinity_capacity must be at least 1024");
+        }
+        affinityTtl = affinityTtl == null ? Duration.ofSeconds(32) : affinityTtl;
+    }
+
+    public Numbering numberingKind() {
+        return numbering.equals("opensips") ? Numbering.OPENSIPS : Numbering.KAMAILIO;
+    }
+
+    public HashMode hashMode() {
+        return hash.equals("modulo") ? HashMode.MODULO : HashMode.RENDEZVOUS;
+    }
+}

@@ -1,0 +1,30 @@
+package io.sipdispatch.server.config;
+
+/**
+ * One routing rule: a match and exactly one action. Rules are tried in order; the first that matches decides.
+ *
+ * @param name         for logs and metrics
+ * @param match        what the rule applies to; absent = every request
+ * @param dispatch     choose a destination from a set
+ * @param relay        {@code request-uri}: forward to the Request-URI as it is (Kamailio {@code forward()})
+ * @param reply        answer with this code and reason
+ * @param whenNoneLeft the reply when dispatch finds no destination available (default 503)
+ */
+public record RouteSpec(String name, MatchSpec match, DispatchSpec dispatch, String relay, ReplySpec reply,
+                        ReplySpec whenNoneLeft) {
+    public RouteSpec {
+        int actions = (dispatch != null ? 1 : 0) + (relay != null ? 1 : 0) + (reply != null ? 1 : 0);
+        if (actions != 1) {
+            throw new IllegalArgumentException("a route needs exactly one of 'dispatch', 'relay' and 'reply'"
+                + (name != null ? " (route '" + name + "')" : ""));
+        }
+        if (relay != null && !relay.equals("request-uri")) {
+            throw new IllegalArgumentException("relay: the only target is 'request-uri'");
+        }
+        if (whenNoneLeft != null && dispatch == null) {
+            throw new IllegalArgumentException("'when_none_left' belongs to a 'dispatch' route");
+        }
+        match = match == null ? MatchSpec.ANY : match;
+        whenNoneLeft = whenNoneLeft == null ? ReplySpec.NO_DESTINATION : whenNoneLeft;
+    }
+}

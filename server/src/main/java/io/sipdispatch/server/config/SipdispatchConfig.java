@@ -1,0 +1,73 @@
+package io.sipdispatch.server.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.sipdispatch.sip.ComplianceMode;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The whole of {@code sipdispatch.yaml}, as bound by {@link ConfigLoader}. Every key has a documented
+ * default (docs/configuration.md); what is wrong is refused with file, line, key and reason.
+ *
+ * @param listen      sockets to bind ({@code udp:127.0.0.1:5060}); Kamailio's {@code listen}
+ * @param aliases     other names and addresses that count as this server ({@code alias}); {@code host} or
+ *                    {@code host:port}
+ * @param compliance  how strictly incoming messages are held to RFC 3261
+ * @param recordRoute whether initial dialog-forming requests get a Record-Route (Kamailio {@code record_route()})
+ * @param path        whether a forwarded REGISTER gets a Path header (RFC 3327, Kamailio {@code add_path()})
+ * @param mode        {@code stateless} forwarding (RFC 3261 §16.11)
+ * @param baseDir     the folder of the configuration file, against which relative paths are resolved
+ */
+public record SipdispatchConfig(
+    List<ListenAddress> listen,
+    List<String> aliases,
+    ComplianceMode compliance,
+    Boolean recordRoute,
+    Boolean path,
+    ProxyMode mode,
+    TcpSettings tcp,
+    UdpSettings udp,
+    DispatcherSettings dispatcher,
+    List<RouteSpec> routes,
+    @JsonIgnore Path baseDir) {
+
+    public SipdispatchConfig {
+        if (listen == null || listen.isEmpty()) {
+            throw new IllegalArgumentException("at least one 'listen' address is needed, e.g. udp:127.0.0.1:5060");
+        }
+        listen = List.copyOf(listen);
+        aliases = aliases == null ? List.of() : List.copyOf(aliases);
+        for (String a : aliases) {
+            HostPort.parse(a, 0);
+        }
+        compliance = compliance == null ? ComplianceMode.STRICT : compliance;
+        recordRoute = recordRoute == null ? Boolean.TRUE : recordRoute;
+        path = path == null ? Boolean.FALSE : path;
+        mode = mode == null ? ProxyMode.STATELESS : mode;
+        if (mode != ProxyMode.STATELESS) {
+            throw new IllegalArgumentException("mode '" + mode.name().toLowerCase() + "' is not available in this version; use stateless");
+        }
+        tcp = tcp == null ? TcpSettings.DEFAULT : tcp;
+        udp = udp == null ? UdpSettings.DEFAULT : udp;
+        if (dispatcher == null) {
+            throw new IllegalArgumentException("the 'dispatcher' section is needed (at least list_file)");
+        }
+        if (routes == null || routes.isEmpty()) {
+            throw new IllegalArgumentException("at least one route is needed under 'routes'");
+        }
+        routes = List.copyOf(routes);
+    }
+
+    /** The same configuration, with relative paths to be resolved against {@code dir}. */
+    public SipdispatchConfig withBaseDir(Path dir) {
+        return new SipdispatchConfig(listen, aliases, compliance, recordRoute, path, mode, tcp, udp, dispatcher, routes, dir);
+    }
+
+    public Path listFile() {
+        Path p = Path.of(dispatcher.listFile());
+        return baseDir == null ? p : baseDir.resolve(p);
+    }
+
+    /** How requests are forwarded. */
+    public enum ProxyMode { STATELESS, STATEFUL }
+}

@@ -1,0 +1,124 @@
+package io.sipdispatch.server.proxy;
+
+import io.sipdispatch.sip.CSeq;
+import io.sipdispatch.sip.NameAddr;
+import io.sipdispatch.sip.SipMessage;
+import io.sipdispatch.sip.SipParseException;
+import io.sipdispatch.sip.Via;
+
+/**
+ * The Via branch a stateless proxy writes (RFC 3261 §16.11, §16.6 step 8), computed from the request alone
+ * so that a retransmission, the CANCEL of the request and the ACK of its non-2xx final response all get the
+ * same branch, and therefore reach the same next hop and match the same downstream transaction.
+ *
+ * <p>Layout: {@code z9hG4bK} + {@code sd} + 16 hex digits of the transaction hash + {@code .} + 16 hex
+ * digits of the loop hash.
+ * <ul>
+ * <li>The transaction hash names the upstream transaction: its branch and sent-by (RFC 3261 §17.2.3), or,
+ *     for an RFC 2543 client without the magic cookie, the Request-URI, Call-ID, CSeq number, From tag and
+ *     top Via (§17.2.3's fallback). The method is left out, so that CANCEL and ACK share the INVITE's value.</li>
+ * <li>The loop hash covers what a spiral changes (§16.3 item 4): Request-URI, Call-ID, CSeq number, From tag
+ *     and the Route set. A request that comes back with a Via of ours whose loop hash equals the one it would
+ *     get now has looped (482); one that was retargeted in between is a spiral and passes.</li>
+ * </ul>
+ */
+final class Branches {
+    static final String PREFIX = Via.MAGIC_COOKIE + "sd";
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private Branches() {
+    }
+
+    /** The transaction hash: the key of the stateless affinity memory and the first half of the branch. */
+    static long transactionHash(SipMessage m, Via top) throws SipParseException {
+        long h = FNV_OFFSET;
+        if (top.hasRfc3261Branch()) {
+            h = mix(h, top.branch());
+            h = mix(h, top.host());
+            h = mixInt(h, top.port());
+        } else {
+            h = mix(h, m.requestUriString());
+            h = mix(h, m.callId());
+            CSeq c = m.cseq();
+            h = mixLong(h, c == null ? 0 : c.number());
+            NameAddr from = m.from();
+            h = mix(h, from == null ? null : from.tag());
+            h = mix(h, top.toString());
+        }
+        return finish(h);
+    }
+
+    /** The loop hash of the request as received. */
+    static long loopHash(SipMessage m) throws SipParseException {
+        long h = FNV_OFFSET;
+        h = mix(h, m.requestUriString());
+        h = mix(h, m.callId());
+        CSeq c = m.cseq();
+        h = mixLong(h, c == null ? 0 : c.number());
+        NameAddr from = m.from();
+        h = mix(h, from == null ? null : from.tag());
+        for (String r : m.values(io.sipdispatch.sip.Header.ROUTE)) {
+            h = mix(h, r);
+        }
+        return finish(h);
+    }
+
+    static String branch(long transactionHash, long loopHash) {
+        char[] out = new char[PREFIX.length() + 33];
+        PREFIX.getChars(0, PREFIX.length(), out, 0);
+        int o = PREFIX.length();
+        o = hex(transactionHash, out, o);
+        out[o++] = '.';
+        hex(loopHash, out, o);
+        return new String(out);
+    }
+
+    /** Whether {@code branch} was written by {@link #branch}. */
+    static boolean ours(String branch) {
+        return branch != null && branch.length() == PREFIX.length() + 33 && branch.startsWith(PREFIX)
+            && branch.charAt(PREFIX.length() + 16) == '.';
+    }
+
+    /** The loop hash carried by one of our branches. */
+    static long loopHashOf(String branch) {
+        return Long.parseUnsignedLong(branch, PREFIX.length() + 17, branch.length(), 16);
+    }
+
+    private static int hex(long v, char[] out, int o) {
+        for (int s = 60; s >= 0; s -= 4) {
+            out[o++] = HEX[(int) (v >>> s) & 0xf];
+        }
+        return o;
+    }
+
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    private static final long FNV_PRIME = 0x100000001b3L;
+
+    private static long mix(long h, String s) {
+        if (s == null) {
+            return (h ^ 0xff) * FNV_PRIME;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            h = (h ^ s.charAt(i)) * FNV_PRIME;
+        }
+        return (h ^ 0x1f) * FNV_PRIME; // a separator, so that "ab","c" and "a","bc" differ
+    }
+
+    private static long mixInt(long h, int v) {
+        return mixLong(h, v);
+    }
+
+    private static long mixLong(long h, long v) {
+        for (int i = 0; i < 8; i++) {
+            h = (h ^ ((v >>> (i * 8)) & 0xff)) * FNV_PRIME;
+        }
+        return h;
+    }
+
+    /** splitmix64's finaliser: spreads FNV's weak low bits over all 64. */
+    private static long finish(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,82 @@
+package io.sipdispatch.server.proxy;
+
+import io.sipdispatch.sip.Violation;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the proxy did, counted without locks; the management API and metrics read them. Every message that
+ * is rejected or dropped is counted by reason, never logged one by one.
+ */
+public final class ProxyCounters {
+    /** Why a message was dropped without an answer. */
+    public enum Drop {
+        UNPARSEABLE, INVALID_RESPONSE, RESPONSE_NOT_OURS, RESPONSE_NO_NEXT_VIA, UNREACHABLE_NEXT_HOP,
+        UNUSABLE_TRANSPORT, ACK_NOT_FORWARDED, INTERNAL_ERROR
+    }
+
+    public final LongAdder requestsIn = new LongAdder();
+    public final LongAdder responsesIn = new LongAdder();
+    public final LongAdder requestsForwarded = new LongAdder();
+    public final LongAdder responsesForwarded = new LongAdder();
+    public final LongAdder repliesSent = new LongAdder();
+    public final LongAdder loops = new LongAdder();
+    public final LongAdder noDestination = new LongAdder();
+    public final LongAdder affinityHits = new LongAdder();
+    /** A CANCEL or ACK whose request was not remembered: it went where the rules sent it. */
+    public final LongAdder affinityMisses = new LongAdder();
+    private final EnumMap<Violation, LongAdder> rejected = new EnumMap<>(Violation.class);
+    private final EnumMap<Drop, LongAdder> dropped = new EnumMap<>(Drop.class);
+
+    public ProxyCounters() {
+        for (Violation v : Violation.values()) {
+            rejected.put(v, new LongAdder());
+        }
+        for (Drop d : Drop.values()) {
+            dropped.put(d, new LongAdder());
+        }
+    }
+
+    void rejected(Violation v) {
+        rejected.get(v).increment();
+    }
+
+    void dropped(Drop d) {
+        dropped.get(d).increment();
+    }
+
+    public long rejectedCount(Violation v) {
+        return rejected.get(v).sum();
+    }
+
+    public long droppedCount(Drop d) {
+        return dropped.get(d).sum();
+    }
+
+    /** Every non-zero counter by name, for logs, tests and the management API. */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("requests_in", requestsIn.sum());
+        m.put("responses_in", responsesIn.sum());
+        m.put("requests_forwarded", requestsForwarded.sum());
+        m.put("responses_forwarded", responsesForwarded.sum());
+        m.put("replies_sent", repliesSent.sum());
+        m.put("loops", loops.sum());
+        m.put("no_destination", noDestination.sum());
+        m.put("affinity_hits", affinityHits.sum());
+        m.put("affinity_misses", affinityMisses.sum());
+        rejected.forEach((v, n) -> {
+            if (n.sum() > 0) {
+                m.put("rejected_" + v.name().toLowerCase(), n.sum());
+            }
+        });
+        dropped.forEach((d, n) -> {
+            if (n.sum() > 0) {
+                m.put("dropped_" + d.name().toLowerCase(), n.sum());
+            }
+        });
+        return m;
+    }
+}

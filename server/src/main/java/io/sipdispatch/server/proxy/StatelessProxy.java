@@ -1,0 +1,572 @@
+package io.sipdispatch.server.proxy;
+
+import io.sipdispatch.dispatcher.Destination;
+import io.sipdispatch.dispatcher.DestinationSet;
+import io.sipdispatch.dispatcher.SipRequestKey;
+import io.sipdispatch.dispatcher.Selection;
+import io.sipdispatch.server.config.ReplySpec;
+import io.sipdispatch.server.config.SipdispatchConfig;
+import io.sipdispatch.server.config.Transport;
+import io.sipdispatch.server.proxy.ProxyCounters.Drop;
+import io.sipdispatch.server.transport.Listener;
+import io.sipdispatch.sip.Header;
+import io.sipdispatch.sip.MessageEditor;
+import io.sipdispatch.sip.NameAddr;
+import io.sipdispatch.sip.SipLimits;
+import io.sipdispatch.sip.SipMessage;
+import io.sipdispatch.sip.SipParseException;
+import io.sipdispatch.sip.SipParser;
+import io.sipdispatch.sip.SipUri;
+import io.sipdispatch.sip.SipValidator;
+import io.sipdispatch.sip.SipValidator.Verdict;
+import io.sipdispatch.sip.StatusCodes;
+import io.sipdispatch.sip.Via;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stateless proxy (RFC 3261 §16.11): each message is handled start to finish on the thread that read
+ * it, and nothing is kept but the bounded {@link Affinity} memory.
+ *
+ * <p>A request is validated (§16.3), checked for loops, routed by its Route set when the top Route names
+ * this server (§16.4, loose and strict routing), or else by the first matching rule of the configuration;
+ * then forwarded (§16.6) with Max-Forwards decremented, Record-Route (two when the outgoing socket differs
+ * from the incoming one), an optional Path (RFC 3327), and a Via whose branch {@link Branches} computes from
+ * the request. A response is forwarded when its top Via is ours: the Via is popped and the response sent to
+ * the next Via's {@code received}/{@code rport} or sent-by (§16.7, §18.2.2, RFC 3581).
+ */
+public final class StatelessProxy {
+    private static final Logger log = LoggerFactory.getLogger(StatelessProxy.class);
+
+    private final SipValidator validator;
+    private final SipLimits limits;
+    private final Myself myself;
+    private final List<Listener> listeners;
+    private final Router router;
+    private final Supplier<DispatchSnapshot> snapshot;
+    private final Affinity affinity;
+    private final Outbound out;
+    private final ProxyCounters counters;
+    private final boolean recordRoute;
+    private final boolean path;
+    private final ThreadLocal<SipParser> parsers;
+
+    public StatelessProxy(SipdispatchConfig config, List<Listener> listeners, Myself myself, Router router,
+                          Supplier<DispatchSnapshot> snapshot, Outbound out, ProxyCounters counters) {
+        this.limits = SipLimits.DEFAULT;
+        this.validator = SipValidator.forProxy(config.compliance(), limits);
+        this.myself = myself;
+        this.listeners = List.copyOf(listeners);
+        this.router = router;
+        this.snapshot = snapshot;
+        this.out = out;
+        this.counters = counters;
+        this.recordRoute = config.recordRoute();
+        this.path = config.path();
+        this.affinity = new Affinity(config.dispatcher().affinityCapacity(), config.dispatcher().affinityTtl().toNanos());
+        this.parsers = ThreadLocal.withInitial(() -> new SipParser(limits));
+    }
+
+    public ProxyCounters counters() {
+        return counters;
+    }
+
+    /**
+     * Handles one message: a UDP datagram or one message framed from a stream. {@code buf} is only read
+     * during the call. {@code connection} is the stream connection it came on, null for UDP.
+     */
+    public void onMessage(byte[] buf, int off, int len, Listener in, InetSocketAddress source, Object connection) {
+        SipParser parser = parsers.get();
+        SipMessage m;
+        try {
+            m = connection == null ? parser.parseDatagram(buf, off, len) : parser.parseFrame(buf, off, len);
+        } catch (SipParseException e) {
+            Verdict v = SipValidator.of(e);
+            counters.rejected(v.violation());
+            if (!v.drop() && e.partial() != null && !"ACK".equals(e.partial().method())) {
+                reply(e.partial(), in, source, connection, v.statusCode(), StatusCodes.reasonPhrase(v.statusCode()), null);
+            } else {
+                counters.dropped(Drop.UNPARSEABLE);
+            }
+            return;
+        }
+        try {
+            if (m.isRequest()) {
+                counters.requestsIn.increment();
+                request(m, in, source, connection);
+            } else {
+                counters.responsesIn.increment();
+                response(m);
+            }
+        } catch (SipParseException e) {
+            // A value the validator let through but a later step could not read: answer as the validator would.
+            counters.rejected(e.violation());
+            if (m.isRequest() && !"ACK".equals(m.method())) {
+                int code = e.violation().statusCode() == 0 ? 400 : e.violation().statusCode();
+                reply(m, in, source, connection, code, StatusCodes.reasonPhrase(code), null);
+            }
+        } catch (RuntimeException e) {
+            counters.dropped(Drop.INTERNAL_ERROR);
+            log.debug("message from {} dropped", source, e);
+        }
+    }
+
+    // ---- requests -------------------------------------------------------------------------------------
+
+    private void request(SipMessage m, Listener in, InetSocketAddress source, Object connection) throws SipParseException {
+        boolean ack = "ACK".equals(m.method());
+        Verdict v = validator.validate(m);
+        if (!v.ok()) {
+            counters.rejected(v.violation());
+            if (!ack && !v.drop()) {
+                reply(m, in, source, connection, v.statusCode(), StatusCodes.reasonPhrase(v.statusCode()),
+                    v.statusCode() == 420 ? Replies.unsupported(v.unsupported()) : null);
+            } else {
+                counters.dropped(Drop.ACK_NOT_FORWARDED);
+            }
+            return;
+        }
+        Via top = m.topVia();
+        long txn = Branches.transactionHash(m, top);
+        long loop = Branches.loopHash(m);
+        if (looped(m, loop)) {
+            counters.loops.increment();
+            if (!ack) {
+                reply(m, in, source, connection, 482, "Loop Detected", null);
+            }
+            return;
+        }
+        MessageEditor ed = m.edit();
+        Forwarding fwd = routeByRouteSet(m, ed);
+        if (fwd == null) {
+            DispatchSnapshot snap = snapshot.get();
+            long now = System.nanoTime();
+            fwd = affinity.recall(txn, now);
+            if (fwd != null) {
+                counters.affinityHits.increment();
+            } else {
+                if (ack || "CANCEL".equals(m.method())) {
+                    counters.affinityMisses.increment();
+                }
+                Rule rule = router.match(m, source, snap);
+                if (rule == null) {
+                    if (!ack) {
+                        reply(m, in, source, connection, 403, "Forbidden", null);
+                    }
+                    return;
+                }
+                Rule.Action action = rule.action();
+                if (action instanceof Rule.Reply r) {
+                    if (!ack) {
+                        reply(m, in, source, connection, r.reply().code(), r.reply().reason(), null);
+                    }
+                    return;
+                } else if (action instanceof Rule.Dispatch d) {
+                    fwd = dispatch(m, d, in, source, snap);
+                    if (fwd == null) {
+                        counters.noDestination.increment();
+                        if (!ack) {
+                            ReplySpec none = d.whenNoneLeft();
+                            reply(m, in, source, connection, none.code(), none.reason(), null);
+                        }
+                        return;
+                    }
+                } else {
+                    fwd = relay(m, in);
+                }
+                if (fwd == null) {
+                    counters.dropped(Drop.UNREACHABLE_NEXT_HOP);
+                    if (!ack) {
+                        reply(m, in, source, connection, 478, "Unresolvable destination", null);
+                    }
+                    return;
+                }
+                if (!ack) {
+                    affinity.remember(txn, fwd, now);
+                }
+            }
+            if (fwd.rewroteRequestUri()) {
+                ed.setRequestUriHostPort(hostOf(fwd.target().hostPort()), fwd.target().address().getPort());
+            }
+        }
+        Target target = fwd.target();
+        if (target == null) {
+            counters.dropped(Drop.UNREACHABLE_NEXT_HOP);
+            if (!ack) {
+                reply(m, in, source, connection, 478, "Unresolvable destination", null);
+            }
+            return;
+        }
+        if (!usable(target, in)) {
+            counters.dropped(Drop.UNUSABLE_TRANSPORT);
+            if (!ack) {
+                reply(m, in, source, connection, 503, "Service Unavailable", null);
+            }
+            return;
+        }
+        Listener outL = listenerFor(target.transport(), target.address().getAddress(), in);
+        if (outL == null) {
+            counters.dropped(Drop.UNUSABLE_TRANSPORT);
+            if (!ack) {
+                reply(m, in, source, connection, 503, "Service Unavailable", null);
+            }
+            return;
+        }
+        forward(m, ed, in, source, connection, outL, target, Branches.branch(txn, loop));
+    }
+
+    /**
+     * Loop detection (RFC 3261 §16.3 item 4): a Via of ours below the top one whose loop hash is what this
+     * request would get now. Cheap when, as almost always, the request carries one Via.
+     */
+    private boolean looped(SipMessage m, long loop) throws SipParseException {
+        if (m.lineCount(Header.VIA) == 1 && m.first(Header.VIA).indexOf(',') < 0) {
+            return false;
+        }
+        List<Via> vias = m.vias();
+        for (int i = 1; i < vias.size(); i++) {
+            Via v = vias.get(i);
+            if (Branches.ours(v.branch()) && Branches.loopHashOf(v.branch()) == loop
+                && myself.matches(v.host(), v.port(), false)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Loose routing (RFC 3261 §16.4, §16.12): when the top Route names this server, its entries are removed
+     * (both of a double Record-Route) and the request goes to the next Route or, with none left, to the
+     * Request-URI. A Request-URI naming this server with a Route set means the previous hop was a strict
+     * router: the last Route becomes the Request-URI. A next hop without {@code lr} is a strict router:
+     * it becomes the Request-URI and the Request-URI goes last in the Route set (§16.6 step 6).
+     *
+     * @return where to send, or null when the Route set does not name this server (the rules decide)
+     */
+    private Forwarding routeByRouteSet(SipMessage m, MessageEditor ed) throws SipParseException {
+        if (!m.has(Header.ROUTE)) {
+            return null;
+        }
+        List<String> routes = new ArrayList<>(m.values(Header.ROUTE));
+        String ruri = m.requestUriString();
+        boolean changed = false;
+        SipUri requestUri = m.requestUri();
+        if (requestUri.isSip() && requestUri.user() == null
+            && myself.matches(requestUri.host(), requestUri.port(), requestUri.isSips())) {
+            ruri = uriOf(routes.remove(routes.size() - 1));
+            changed = true;
+        }
+        int ours = 0;
+        while (ours < routes.size() && isMyself(routes.get(ours))) {
+            ours++;
+        }
+        if (ours == 0 && !changed) {
+            return null;
+        }
+        routes.subList(0, ours).clear();
+        Target next;
+        if (!routes.isEmpty()) {
+            SipUri first = NameAddr.parse(routes.get(0)).uri();
+            next = Target.of(first);
+            if (!first.lr()) {
+                routes.remove(0);
+                routes.add("<" + ruri + ">");
+                ruri = first.toString();
+                changed = true;
+            }
+        } else {
+            SipUri u = SipUri.parse(ruri);
+            if (u.isSip() && myself.matches(u.host(), u.port(), u.isSips())) {
+                // Addressed to this server with nothing left to route by: the rules decide.
+                rewriteRoutes(m, ed, routes, ours, changed, ruri);
+                return null;
+            }
+            next = Target.of(u);
+        }
+        rewriteRoutes(m, ed, routes, ours, changed, ruri);
+        return new Forwarding(null, next, false); // a null target is answered 478 by the caller
+    }
+
+    private void rewriteRoutes(SipMessage m, MessageEditor ed, List<String> remaining, int popped, boolean changed,
+                               String ruri) {
+        if (!changed && popped == 1 && m.lineCount(Header.ROUTE) >= 1) {
+            ed.popRoute();
+            return;
+        }
+        ed.removeHeader(Header.ROUTE);
+        if (!remaining.isEmpty()) {
+            ed.addHeaderFirst("Route", String.join(", ", remaining));
+        }
+        if (changed) {
+            ed.setRequestUri(ruri);
+        }
+    }
+
+    private boolean isMyself(String route) {
+        try {
+            SipUri u = NameAddr.parse(route).uri();
+            return u.isSip() && myself.matches(u.host(), u.port(), u.isSips());
+        } catch (SipParseException e) {
+            return false;
+        }
+    }
+
+    private static String uriOf(String nameAddr) throws SipParseException {
+        return NameAddr.parse(nameAddr).uri().toString();
+    }
+
+    /** Relay as addressed: the top Route when there is one (not ours), else the Request-URI. */
+    private Forwarding relay(SipMessage m, Listener in) throws SipParseException {
+        Target t;
+        if (m.has(Header.ROUTE)) {
+            t = Target.of(NameAddr.parse(m.values(Header.ROUTE).get(0)).uri());
+        } else {
+            t = Target.of(m.requestUri());
+        }
+        return t == null ? null : new Forwarding(null, t, false);
+    }
+
+    /** The first candidate of the dispatch steps that this server can reach from {@code in}. */
+    private Forwarding dispatch(SipMessage m, Rule.Dispatch d, Listener in, InetSocketAddress source,
+                                DispatchSnapshot snap) {
+        SipRequestKey key = new SipRequestKey(m, source.getAddress().getHostAddress(), source.getPort(), d.spec().userOnly());
+        for (Rule.Step step : d.steps()) {
+            DestinationSet set = snap.table().set(step.set());
+            if (set == null) {
+                continue;
+            }
+            Selection sel = Selection.select(set, step.algorithm(), key, d.spec().useDefault(), true,
+                d.spec().maxResults());
+            for (Destination dest : sel.candidates()) {
+                Target t = snap.target(dest);
+                if (t != null && usable(t, in)) {
+                    return new Forwarding(dest, t, d.spec().rewriteRequestUri());
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether a request that came in on {@code in} may go to {@code t} statelessly: not over TLS (not in this
+     * version), and not from a reliable transport to UDP, since a stateless proxy would leave the request
+     * without anyone to retransmit it (RFC 3261 §16.11; the stateful mode does that).
+     */
+    private boolean usable(Target t, Listener in) {
+        if (t == null || t.secure()) {
+            return false;
+        }
+        if (in.transport().reliable() && !t.transport().reliable()) {
+            return false;
+        }
+        return listenerFor(t.transport(), t.address().getAddress(), in) != null;
+    }
+
+    /** The socket to send from: the incoming one when it fits, else the first of the transport and family. */
+    private Listener listenerFor(Transport t, InetAddress to, Listener in) {
+        boolean v6 = to instanceof Inet6Address;
+        if (in.transport() == t && in.ipv6() == v6) {
+            return in;
+        }
+        for (Listener l : listeners) {
+            if (l.transport() == t && l.ipv6() == v6) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    private void forward(SipMessage m, MessageEditor ed, Listener in, InetSocketAddress source, Object connection,
+                         Listener outL, Target target, String branch) throws SipParseException {
+        // §16.6 step 3: Max-Forwards (the validator has refused 0).
+        if (m.has(Header.MAX_FORWARDS)) {
+            ed.decrementMaxForwards();
+        } else {
+            ed.setMaxForwards(70);
+        }
+        InetAddress src = source.getAddress();
+        InetAddress dst = target.address().getAddress();
+        String method = m.method();
+        if (recordRoute && dialogForming(method) && !hasToTag(m)) {
+            // §16.6 step 4; two entries when the request changes socket, so each side routes to its own.
+            // Edits at one place come out in the order made: the outgoing side first, so that it ends on top.
+            boolean twice = outL != in;
+            if (twice) {
+                ed.pushRecordRoute(rrUri(outL, dst, true));
+            }
+            ed.pushRecordRoute(rrUri(in, src, twice));
+        }
+        if (path && "REGISTER".equals(method)) {
+            ed.addHeaderFirst("Path", "<" + rrUri(outL, dst, false) + ">");
+        }
+        recordSource(m, ed, source, connection != null);
+        ed.pushVia("SIP/2.0/" + outL.transport().viaName() + " " + outL.hostPort(dst) + ";branch=" + branch);
+        byte[] bytes = ed.toBytes();
+        out.send(outL, target.address(), bytes, null);
+        counters.requestsForwarded.increment();
+    }
+
+    /**
+     * §18.2.1 and RFC 3581: {@code received} when the sent-by is not the source address, and {@code rport}
+     * when the client asked for it. Over a stream both are always written, so that the response finds the
+     * connection the request came on (§18.2.2) from the Via alone.
+     */
+    private static void recordSource(SipMessage m, MessageEditor ed, InetSocketAddress source, boolean stream)
+        throws SipParseException {
+        Via top = m.topVia();
+        String srcIp = source.getAddress().getHostAddress();
+        int pct = srcIp.indexOf('%');
+        if (pct >= 0) {
+            srcIp = srcIp.substring(0, pct);
+        }
+        boolean rport = stream || top.hasRport();
+        boolean sameHost = sameAddress(top.host(), source.getAddress());
+        if (rport) {
+            ed.setTopViaReceived(srcIp, source.getPort());
+        } else if (!sameHost) {
+            ed.setTopViaReceived(srcIp, -1);
+        }
+    }
+
+    private static boolean sameAddress(String host, InetAddress a) {
+        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        if (a instanceof Inet6Address) {
+            if (h.indexOf(':') < 0) {
+                return false;
+            }
+            try {
+                return InetAddress.getByName(h).equals(a);
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+        return h.equals(a.getHostAddress());
+    }
+
+    private static String rrUri(Listener l, InetAddress peer, boolean r2) {
+        StringBuilder sb = new StringBuilder(48).append("sip:").append(l.hostPort(peer));
+        if (l.transport() != Transport.UDP) {
+            sb.append(";transport=").append(l.transport().paramName());
+        }
+        if (r2) {
+            sb.append(";r2=on");
+        }
+        return sb.append(";lr").toString();
+    }
+
+    private static boolean dialogForming(String method) {
+        return switch (method) {
+            case "INVITE", "SUBSCRIBE", "REFER", "NOTIFY" -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean hasToTag(SipMessage m) throws SipParseException {
+        NameAddr to = m.to();
+        return to != null && to.tag() != null;
+    }
+
+    private static String hostOf(String hostPort) {
+        int c = hostPort.lastIndexOf(':');
+        return hostPort.substring(0, c);
+    }
+
+    // ---- responses ------------------------------------------------------------------------------------
+
+    private void response(SipMessage m) throws SipParseException {
+        Verdict v = validator.validate(m);
+        if (!v.ok()) {
+            counters.rejected(v.violation());
+            counters.dropped(Drop.INVALID_RESPONSE);
+            return;
+        }
+        Via top = m.topVia();
+        if (!Branches.ours(top.branch()) || !myself.matches(top.host(), top.port(), false)) {
+            counters.dropped(Drop.RESPONSE_NOT_OURS);
+            return;
+        }
+        List<Via> vias = m.vias();
+        if (vias.size() < 2) {
+            counters.dropped(Drop.RESPONSE_NO_NEXT_VIA);
+            return;
+        }
+        Via next = vias.get(1);
+        Transport t = Transport.of(next.transport());
+        String host = next.received() != null ? next.received() : next.host();
+        int port = next.rport() > 0 ? next.rport() : (next.port() > 0 ? next.port() : 5060);
+        InetAddress addr = literal(host);
+        if (t == null || addr == null) {
+            counters.dropped(Drop.UNREACHABLE_NEXT_HOP);
+            return;
+        }
+        Listener outL = listenerFor(t, addr, listeners.get(0));
+        if (outL == null) {
+            counters.dropped(Drop.UNUSABLE_TRANSPORT);
+            return;
+        }
+        byte[] bytes = m.edit().popVia().toBytes();
+        out.send(outL, new InetSocketAddress(addr, port), bytes, null);
+        counters.responsesForwarded.increment();
+    }
+
+    /** An IP address written as text, without a lookup; null for a name. */
+    static InetAddress literal(String host) {
+        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        if (h.isEmpty()) {
+            return null;
+        }
+        boolean v6 = h.indexOf(':') >= 0;
+        if (!v6) {
+            for (int i = 0; i < h.length(); i++) {
+                char c = h.charAt(i);
+                if (c != '.' && (c < '0' || c > '9')) {
+                    return null;
+                }
+            }
+        }
+        try {
+            return InetAddress.getByName(h);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    // ---- our own replies ------------------------------------------------------------------------------
+
+    /**
+     * Answers {@code req} statelessly: over a stream on its connection, over UDP to the source address and
+     * to the source port when the client asked for rport, else to the sent-by port (RFC 3261 §18.2.2, RFC 3581).
+     */
+    private void reply(SipMessage req, Listener in, InetSocketAddress source, Object connection, int code,
+                       String reason, String extraHeader) {
+        String srcIp = source.getAddress().getHostAddress();
+        int port = source.getPort();
+        int rport = -1;
+        String received = null;
+        try {
+            Via top = req.topVia();
+            if (top != null) {
+                if (top.hasRport()) {
+                    rport = source.getPort();
+                } else if (connection == null) {
+                    port = top.port() > 0 ? top.port() : 5060;
+                }
+                if (!sameAddress(top.host(), source.getAddress()) || top.hasRport()) {
+                    received = srcIp;
+                }
+            }
+        } catch (SipParseException e) {
+            // answer to the source address as it is
+        }
+        byte[] bytes = Replies.build(req, code, reason, received, rport, extraHeader);
+        out.send(in, connection == null ? new InetSocketAddress(source.getAddress(), port) : source, bytes, connection);
+        counters.repliesSent.increment();
+    }
+}

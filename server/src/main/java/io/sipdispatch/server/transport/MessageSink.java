@@ -1,0 +1,13 @@
+package io.sipdispatch.server.transport;
+
+import java.net.InetSocketAddress;
+
+/** Where the transports deliver what they read: the proxy. */
+@FunctionalInterface
+public interface MessageSink {
+    /**
+     * One datagram or one framed stream message, {@code buf[off, off + len)}, valid only during the call;
+     * {@code connection} is the stream connection it came on, null for UDP.
+     */
+    void onMessage(byte[] buf, int off, int len, Listener in, InetSocketAddress source, Object connection);
+}

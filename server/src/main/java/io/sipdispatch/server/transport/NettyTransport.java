@@ -1,0 +1,307 @@
+package io.sipdispatch.server.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.sipdispatch.server.config.TcpSettings;
+import io.sipdispatch.server.config.Transport;
+import io.sipdispatch.server.config.UdpSettings;
+import io.sipdispatch.server.proxy.Outbound;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The sockets: UDP and TCP listeners on Netty event loops, native epoll on Linux (NIO elsewhere). With epoll
+ * each loop has its own UDP socket on each UDP address (SO_REUSEPORT), so the kernel spreads datagrams over
+ * the loops and a message is handled and answered on the loop that read it. TCP connections, accepted and
+ * opened, are kept in one table by remote address: a response goes back on the connection its request came
+ * on (RFC 3261 §18.2.2) and requests to a destination reuse an open connection.
+ */
+public final class NettyTransport implements Outbound, AutoCloseable {
+    /** The index of the event loop the current thread runs, set by the loop's own handlers. */
+    static final FastThreadLocal<Integer> LOOP = new FastThreadLocal<>() {
+        @Override
+        protected Integer initialValue() {
+            return 0;
+        }
+    };
+    private static final FastThreadLocal<List<Channel>> DIRTY = new FastThreadLocal<>() {
+        @Override
+        protected List<Channel> initialValue() {
+            return new ArrayList<>(4);
+        }
+    };
+    private static final FastThreadLocal<boolean[]> IN_BATCH = new FastThreadLocal<>() {
+        @Override
+        protected boolean[] initialValue() {
+            return new boolean[1];
+        }
+    };
+
+    /** The largest datagram read whole (RFC 3261 §18.1.1 allows up to 65535 bytes over UDP). */
+    static final int MAX_DATAGRAM = 65535;
+
+    final TransportCounters counters = new TransportCounters();
+    private final List<Listener> listeners;
+    private final MessageSink sink;
+    private final TcpSettings tcp;
+    private final UdpSettings udp;
+    private final boolean epoll;
+    private final EventLoopGroup group;
+    private final List<EventLoop> loops = new ArrayList<>();
+    private final Channel[][] udpChannels;
+    private final List<Channel> servers = new ArrayList<>();
+    private final ConcurrentHashMap<InetSocketAddress, Channel> connections = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetSocketAddress, ChannelFuture> connecting = new ConcurrentHashMap<>();
+    private final AtomicInteger openConnections = new AtomicInteger();
+
+    public NettyTransport(List<Listener> listeners, MessageSink sink, TcpSettings tcp, UdpSettings udp) {
+        this.listeners = List.copyOf(listeners);
+        this.sink = sink;
+        this.tcp = tcp;
+        this.udp = udp;
+        this.epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.group = new MultiThreadIoEventLoopGroup(udp.workerCount(), io);
+        for (EventExecutor e : group) {
+            loops.add((EventLoop) e);
+        }
+        this.udpChannels = new Channel[listeners.size()][];
+    }
+
+    public boolean nativeEpoll() {
+        return epoll;
+    }
+
+    public TransportCounters counters() {
+        return counters;
+    }
+
+    public int openConnections() {
+        return openConnections.get();
+    }
+
+    /** Binds every listener; throws when one cannot be bound. */
+    public void start() throws InterruptedException {
+        for (Listener l : listeners) {
+            if (l.transport() == Transport.UDP) {
+                bindUdp(l);
+            } else {
+                bindTcp(l);
+            }
+        }
+    }
+
+    private void bindUdp(Listener l) throws InterruptedException {
+        int n = epoll ? loops.size() : 1;
+        Channel[] chans = new Channel[n];
+        for (int i = 0; i < n; i++) {
+            final int loop = i;
+            Bootstrap b = new Bootstrap()
+                .group(loops.get(i))
+                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, udp.receiveBuffer())
+                .option(ChannelOption.SO_SNDBUF, udp.sendBuffer())
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                .handler(new UdpHandler(l, sink, this, loop));
+            if (epoll) {
+                b.option(EpollChannelOption.SO_REUSEPORT, true);
+            }
+            chans[i] = b.bind(l.bound()).sync().channel();
+        }
+        udpChannels[l.index()] = chans;
+    }
+
+    private void bindTcp(Listener l) throws InterruptedException {
+        Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        ServerBootstrap b = new ServerBootstrap()
+            .group(group)
+            .channel(type)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    if (openConnections.get() >= tcp.maxConnections()) {
+                        counters.tcpRefused.increment();
+                        ch.close();
+                        return;
+                    }
+                    counters.tcpAccepted.increment();
+                    pipeline(ch, l);
+                }
+            });
+        servers.add(b.bind(l.bound()).sync().channel());
+    }
+
+    private void pipeline(Channel ch, Listener l) {
+        long idle = tcp.idleTimeout().toMillis();
+        ch.pipeline().addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+        ch.pipeline().addLast(new Tracker());
+        ch.pipeline().addLast(new TcpHandler(l, sink, this));
+    }
+
+    /** Keeps the connection table: in while open, out when closed. */
+    private final class Tracker extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            openConnections.incrementAndGet();
+            connections.put((InetSocketAddress) ctx.channel().remoteAddress(), ctx.channel());
+            super.channelActive(ctx);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            openConnections.decrementAndGet();
+            connections.remove((InetSocketAddress) ctx.channel().remoteAddress(), ctx.channel());
+            super.channelInactive(ctx);
+        }
+    }
+
+    // ---- sending --------------------------------------------------------------------------------------
+
+    @Override
+    public void send(Listener via, InetSocketAddress to, byte[] bytes, Object connection) {
+        if (connection instanceof Channel ch) {
+            ch.writeAndFlush(Unpooled.wrappedBuffer(bytes), ch.voidPromise());
+            return;
+        }
+        if (via.transport() == Transport.UDP) {
+            sendUdp(via, to, bytes);
+        } else {
+            sendTcp(via, to, bytes);
+        }
+    }
+
+    private void sendUdp(Listener via, InetSocketAddress to, byte[] bytes) {
+        Channel[] chans = udpChannels[via.index()];
+        Channel ch = chans[LOOP.get() % chans.length];
+        DatagramPacket p = new DatagramPacket(Unpooled.wrappedBuffer(bytes), to);
+        if (IN_BATCH.get()[0] && ch.eventLoop().inEventLoop()) {
+            ch.write(p, ch.voidPromise());
+            List<Channel> dirty = DIRTY.get();
+            if (!dirty.contains(ch)) {
+                dirty.add(ch);
+            }
+        } else {
+            ch.writeAndFlush(p, ch.voidPromise());
+        }
+    }
+
+    /** Called by a UDP handler before it hands a datagram to the proxy. */
+    void batchStarted() {
+        IN_BATCH.get()[0] = true;
+    }
+
+    /** Called at the end of a read batch: one flush per socket written. */
+    void batchEnded() {
+        IN_BATCH.get()[0] = false;
+        List<Channel> dirty = DIRTY.get();
+        for (int i = 0; i < dirty.size(); i++) {
+            dirty.get(i).flush();
+        }
+        dirty.clear();
+    }
+
+    private void sendTcp(Listener via, InetSocketAddress to, byte[] bytes) {
+        Channel ch = connections.get(to);
+        if (ch != null && ch.isActive()) {
+            ch.writeAndFlush(Unpooled.wrappedBuffer(bytes), ch.voidPromise());
+            return;
+        }
+        ChannelFuture f = connecting.get(to);
+        if (f == null) {
+            if (openConnections.get() + connecting.size() >= tcp.maxConnections()) {
+                counters.tcpRefused.increment();
+                return;
+            }
+            f = connecting.computeIfAbsent(to, k -> connect(via, k));
+        }
+        f.addListener((ChannelFuture done) -> {
+            if (done.isSuccess()) {
+                done.channel().writeAndFlush(Unpooled.wrappedBuffer(bytes), done.channel().voidPromise());
+            } else {
+                counters.sendFailed.increment();
+            }
+        });
+    }
+
+    private ChannelFuture connect(Listener via, InetSocketAddress to) {
+        counters.tcpOpened.increment();
+        Bootstrap b = new Bootstrap()
+            .group(group)
+            .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) tcp.connectTimeout().toMillis())
+            .handler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    pipeline(ch, via);
+                }
+            });
+        ChannelFuture f = via.spec().wildcard()
+            ? b.connect(to)
+            : b.connect(to, new InetSocketAddress(via.bound().getAddress(), 0));
+        f.addListener((ChannelFuture done) -> {
+            connecting.remove(to, done);
+            if (!done.isSuccess()) {
+                counters.tcpConnectFailed.increment();
+            }
+        });
+        return f;
+    }
+
+    /** Closes every socket and stops the loops, waiting at most {@code seconds}. */
+    public void close(int seconds) {
+        for (Channel[] chans : udpChannels) {
+            if (chans != null) {
+                for (Channel c : chans) {
+                    c.close();
+                }
+            }
+        }
+        for (Channel c : servers) {
+            c.close();
+        }
+        for (Channel c : connections.values()) {
+            c.close();
+        }
+        group.shutdownGracefully(0, seconds, TimeUnit.SECONDS).awaitUninterruptibly(seconds + 1L, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        close(2);
+    }
+}

@@ -1,0 +1,59 @@
+package io.sipdispatch.server.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+
+/**
+ * Reads datagrams of one UDP socket and hands each to the proxy on the loop that read it. Sends made while
+ * handling a batch of reads are flushed once at the end of the batch (one sendmmsg with native epoll).
+ */
+final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private final Listener listener;
+    private final MessageSink sink;
+    private final NettyTransport transport;
+    private final int loop;
+    private byte[] scratch = new byte[8192];
+
+    UdpHandler(Listener listener, MessageSink sink, NettyTransport transport, int loop) {
+        super(true);
+        this.listener = listener;
+        this.sink = sink;
+        this.transport = transport;
+        this.loop = loop;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        NettyTransport.LOOP.set(loop);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        NettyTransport.LOOP.set(loop);
+        ByteBuf content = packet.content();
+        int n = content.readableBytes();
+        if (n == 0) {
+            return;
+        }
+        if (scratch.length < n) {
+            scratch = new byte[Math.max(n, scratch.length * 2)];
+        }
+        content.getBytes(content.readerIndex(), scratch, 0, n);
+        transport.batchStarted();
+        sink.onMessage(scratch, 0, n, listener, packet.sender(), null);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        transport.batchEnded();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // ICMP errors and the like on an unconnected socket: nothing to close, nothing to log per packet.
+        transport.counters.udpErrors.increment();
+    }
+}

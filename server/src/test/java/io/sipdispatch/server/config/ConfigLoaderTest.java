@@ -1,0 +1,97 @@
+package io.sipdispatch.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sipdispatch.sip.ComplianceMode;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+    static final String MIN = """
+        listen:
+          - udp:127.0.0.1:5060
+          - tcp:[::1]:5070 advertise sip.example.net:5080
+        dispatcher:
+          list_file: dispatcher.list
+        routes:
+          - dispatch: { set: 1 }
+        """;
+
+    @Test
+    void aMinimalConfigurationGetsTheDocumentedDefaults() throws Exception {
+        SipdispatchConfig c = ConfigLoader.parse("a.yaml", MIN);
+        assertThat(c.listen()).hasSize(2);
+        assertThat(c.listen().get(0).transport()).isEqualTo(Transport.UDP);
+        assertThat(c.listen().get(0).address()).isEqualTo(new InetSocketAddress("127.0.0.1", 5060));
+        assertThat(c.listen().get(1).address()).isEqualTo(new InetSocketAddress("::1", 5070));
+        assertThat(c.listen().get(1).advertisedHost()).isEqualTo("sip.example.net");
+        assertThat(c.listen().get(1).advertisedPort()).isEqualTo(5080);
+        assertThat(c.compliance()).isEqualTo(ComplianceMode.STRICT);
+        assertThat(c.recordRoute()).isTrue();
+        assertThat(c.path()).isFalse();
+        assertThat(c.tcp().idleTimeout()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(c.tcp().maxConnections()).isEqualTo(4096);
+        assertThat(c.dispatcher().hash()).isEqualTo("rendezvous");
+        assertThat(c.dispatcher().affinityTtl()).isEqualTo(Duration.ofSeconds(32));
+        assertThat(c.routes().get(0).dispatch().steps().get(0).algorithm()).isEqualTo("round-robin");
+        assertThat(c.routes().get(0).whenNoneLeft().code()).isEqualTo(503);
+    }
+
+    @Test
+    void durationsCarryUnits() throws Exception {
+        SipdispatchConfig c = ConfigLoader.parse("a.yaml", MIN + "tcp: { idle_timeout: 500ms, connect_timeout: 3s }\n");
+        assertThat(c.tcp().idleTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", MIN + "tcp:\n  idle_timeout: 5\n"))
+            .hasMessageContaining("a.yaml:9").hasMessageContaining("tcp.idle_timeout").hasMessageContaining("unit");
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedWithFileLineAndKey() {
+        assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", MIN + "recordroute: true\n"))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("a.yaml:8").hasMessageContaining("unknown key 'recordroute'")
+            .hasMessageContaining("record_route");
+    }
+
+    @Test
+    void aBadListenAddressIsRefused() {
+        assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", MIN.replace("udp:127.0.0.1:5060", "sctp:127.0.0.1:5060")))
+            .hasMessageContaining("a.yaml:2").hasMessageContaining("unknown transport 'sctp'");
+        assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", MIN.replace("udp:127.0.0.1:5060", "udp:::1:5060")))
+            .hasMessageContaining("brackets");
+    }
+
+    @Test
+    void aRouteNeedsExactlyOneAction() {
+        assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", MIN.replace("- dispatch: { set: 1 }",
+            "- { dispatch: { set: 1 }, reply: { code: 404 } }")))
+            .hasMessageContaining("exactly one of");
+    }
+
+    @Test
+    void aBadRegexAFlagOrANetworkIsRefused() {
+        assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", MIN.replace("- dispatch: { set: 1 }",
+            "- { match: { ruri_user: '^(media' }, dispatch: { set: 1 } }"))).hasMessageContaining("ruri_user");
+        assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", MIN.replace("- dispatch: { set: 1 }",
+            "- { dispatch: { set: 1, flags: fx } }"))).hasMessageContaining("unknown dispatch flag 'x'");
+        assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", MIN.replace("- dispatch: { set: 1 }",
+            "- { match: { source: 10.0.0.0/40 }, dispatch: { set: 1 } }"))).hasMessageContaining("prefix");
+    }
+
+    @Test
+    void statefulModeIsRefusedInThisVersion() {
+        assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", MIN + "mode: stateful\n"))
+            .hasMessageContaining("stateful");
+    }
+
+    @Test
+    void cidrMatchesItsNetworkOnly() throws Exception {
+        Cidr c = Cidr.parse("10.1.0.0/16");
+        assertThat(c.contains(java.net.InetAddress.getByName("10.1.200.3"))).isTrue();
+        assertThat(c.contains(java.net.InetAddress.getByName("10.2.0.1"))).isFalse();
+        assertThat(c.contains(java.net.InetAddress.getByName("::1"))).isFalse();
+        assertThat(Cidr.parse("::1").contains(java.net.InetAddress.getByName("::1"))).isTrue();
+    }
+}
