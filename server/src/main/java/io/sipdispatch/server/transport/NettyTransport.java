@@ -108,6 +108,12 @@ public final class NettyTransport implements Outbound, AutoCloseable {
         return counters;
     }
 
+    /** How many UDP sockets read {@code l}'s address: one per event loop with epoll, else one. */
+    public int udpSocketCount(Listener l) {
+        Channel[] c = udpChannels[l.index()];
+        return c == null ? 0 : c.length;
+    }
+
     public int openConnections() {
         return openConnections.get();
     }
@@ -153,11 +159,14 @@ public final class NettyTransport implements Outbound, AutoCloseable {
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
-                    if (openConnections.get() >= tcp.maxConnections()) {
+                    // Counted here, when accepted, not when active: one accept batch can bring many.
+                    if (openConnections.incrementAndGet() > tcp.maxConnections()) {
+                        openConnections.decrementAndGet();
                         counters.tcpRefused.increment();
                         ch.close();
                         return;
                     }
+                    ch.closeFuture().addListener(f -> openConnections.decrementAndGet());
                     counters.tcpAccepted.increment();
                     pipeline(ch, l);
                 }
@@ -176,14 +185,12 @@ public final class NettyTransport implements Outbound, AutoCloseable {
     private final class Tracker extends ChannelInboundHandlerAdapter {
         @Override
         public void channelActive(ChannelHandlerContext ctx) throws Exception {
-            openConnections.incrementAndGet();
             connections.put((InetSocketAddress) ctx.channel().remoteAddress(), ctx.channel());
             super.channelActive(ctx);
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            openConnections.decrementAndGet();
             connections.remove((InetSocketAddress) ctx.channel().remoteAddress(), ctx.channel());
             super.channelInactive(ctx);
         }
@@ -267,6 +274,8 @@ public final class NettyTransport implements Outbound, AutoCloseable {
             .handler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
+                    openConnections.incrementAndGet();
+                    ch.closeFuture().addListener(f -> openConnections.decrementAndGet());
                     pipeline(ch, via);
                 }
             });
@@ -274,10 +283,14 @@ public final class NettyTransport implements Outbound, AutoCloseable {
             ? b.connect(to)
             : b.connect(to, new InetSocketAddress(via.bound().getAddress(), 0));
         f.addListener((ChannelFuture done) -> {
-            connecting.remove(to, done);
-            if (!done.isSuccess()) {
+            // In the table before it leaves 'connecting': the connect promise completes before channelActive,
+            // and a send in between must find this connection rather than open a second one.
+            if (done.isSuccess()) {
+                connections.put(to, done.channel());
+            } else {
                 counters.tcpConnectFailed.increment();
             }
+            connecting.remove(to, done);
         });
         return f;
     }

@@ -1,0 +1,144 @@
+package io.sipdispatch.server.e2e;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * sipdispatch as an operator runs it: {@code java -Xmx256m -jar sipdispatch.jar run CONFIG} in a child
+ * process, with a configuration file and a {@code dispatcher.list} written into a folder of the test.
+ * {@link #start} returns once the server has written {@code sipdispatch ready} on stderr (all listeners
+ * bound); {@link #close} sends SIGTERM, then kills it after 5 s.
+ *
+ * <p>The jar is the one the build made, named by the system property {@code sipdispatch.jar} that failsafe
+ * sets ({@code server/target/sipdispatch.jar}).
+ */
+public final class SipdispatchProcess implements AutoCloseable {
+    /** What the server writes on stderr once every listener is bound. */
+    public static final String READY = "sipdispatch ready";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Path dir;
+    private final Path config;
+    private final Path stderr;
+    private final Path stdout;
+    private final List<String> command;
+    private Process process;
+
+    private SipdispatchProcess(Path dir, List<String> command) {
+        this.dir = dir;
+        this.config = dir.resolve("sipdispatch.yaml");
+        this.stderr = dir.resolve("sipdispatch.stderr.log");
+        this.stdout = dir.resolve("sipdispatch.stdout.log");
+        this.command = command;
+    }
+
+    /** The runnable jar under test. */
+    public static Path jar() {
+        String property = System.getProperty("sipdispatch.jar");
+        Path jar = Path.of(property != null ? property : "target/sipdispatch.jar").toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            fail("No sipdispatch jar at " + jar + " (system property sipdispatch.jar): build it with "
+                + "'./mvnw verify -pl server', which runs these tests after packaging it");
+        }
+        return jar;
+    }
+
+    /**
+     * Writes {@code configYaml} to {@code dir/sipdispatch.yaml} and {@code dispatcherList} to
+     * {@code dir/dispatcher.list}, starts the server on them and waits until it is ready; fails with its
+     * output when it does not get ready within 20 s.
+     */
+    public static SipdispatchProcess start(Path dir, String configYaml, String dispatcherList) {
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("sipdispatch.yaml"), configYaml, StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("dispatcher.list"), dispatcherList, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = List.of(java, "-Xmx256m", "-jar", jar().toString(), "run",
+            dir.resolve("sipdispatch.yaml").toString());
+        SipdispatchProcess p = new SipdispatchProcess(dir, command);
+        p.launch();
+        return p;
+    }
+
+    private void launch() {
+        try {
+            process = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+        try {
+            Awaitility.await("sipdispatch ready")
+                .atMost(START_TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                .until(() -> stderrText().contains(READY) || !process.isAlive());
+        } catch (ConditionTimeoutException e) {
+            // reported below
+        }
+        if (!stderrText().contains(READY)) {
+            String state = process.isAlive() ? "still not ready after " + START_TIMEOUT.toSeconds() + " s"
+                : "exited with " + process.exitValue();
+            close();
+            fail("sipdispatch did not get ready (no '" + READY + "' on stderr): " + state + "\n" + describe());
+        }
+    }
+
+    /** What the server wrote on stderr so far. */
+    public String stderrText() {
+        return Sipp.read(stderr);
+    }
+
+    /** What the server wrote on stdout and stderr so far, for assertions and failure messages. */
+    public String log() {
+        return Sipp.read(stderr) + Sipp.read(stdout);
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** The folder holding its configuration, list and output. */
+    public Path dir() {
+        return dir;
+    }
+
+    public Path config() {
+        return config;
+    }
+
+    /** Command, configuration, list and output, for failure messages. */
+    public String describe() {
+        return "sipdispatch: " + String.join(" ", command)
+            + "\n--- " + config + "\n" + Sipp.read(config)
+            + "\n--- dispatcher.list\n" + Sipp.read(dir.resolve("dispatcher.list"))
+            + "\n--- stderr\n" + Sipp.tail(Sipp.read(stderr), 6000)
+            + "\n--- stdout\n" + Sipp.tail(Sipp.read(stdout), 3000);
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    /** SIGTERM, then SIGKILL after 5 s. */
+    @Override
+    public void close() {
+        Sipp.stop(process);
+    }
+}
