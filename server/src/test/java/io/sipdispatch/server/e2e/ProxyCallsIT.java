@@ -160,6 +160,8 @@ class ProxyCallsIT {
             }
         }
         assertThat(proxy.isAlive()).isTrue();
+        assertThat(proxy.stderrText()).as("sipdispatch's log while carrying good calls")
+            .doesNotContain(" ERROR ", "Exception");
     }
 
     @ParameterizedTest

@@ -17,7 +17,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * sipdispatch as an operator runs it: {@code java -Xmx256m -jar sipdispatch.jar run CONFIG} in a child
  * process, with a configuration file and a {@code dispatcher.list} written into a folder of the test.
  * {@link #start} returns once the server has written {@code sipdispatch ready} on stderr (all listeners
- * bound); {@link #close} sends SIGTERM, then kills it after 5 s.
+ * bound); {@link #close} sends SIGTERM, then kills it after 5 s. It runs under coreutils' {@code timeout},
+ * so that it ends after 15 minutes even if the test JVM dies before stopping it.
  *
  * <p>The jar is the one the build made, named by the system property {@code sipdispatch.jar} that failsafe
  * sets ({@code server/target/sipdispatch.jar}).
@@ -26,6 +27,8 @@ public final class SipdispatchProcess implements AutoCloseable {
     /** What the server writes on stderr once every listener is bound. */
     public static final String READY = "sipdispatch ready";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    /** The longest a server may run: far more than any test class needs. */
+    private static final Duration MAX_LIFETIME = Duration.ofMinutes(15);
 
     private final Path dir;
     private final Path config;
@@ -67,8 +70,10 @@ public final class SipdispatchProcess implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xmx256m", "-jar", jar().toString(), "run",
-            dir.resolve("sipdispatch.yaml").toString());
+        // Under coreutils' timeout, so that the server ends even if the test JVM is killed before @AfterAll:
+        // SIGTERM after MAX_LIFETIME, SIGKILL 5 s later. timeout passes our SIGTERM on to java.
+        List<String> command = List.of("timeout", "-k", "5", MAX_LIFETIME.toSeconds() + "s",
+            java, "-Xmx256m", "-jar", jar().toString(), "run", dir.resolve("sipdispatch.yaml").toString());
         SipdispatchProcess p = new SipdispatchProcess(dir, command);
         p.launch();
         return p;
@@ -76,11 +81,10 @@ public final class SipdispatchProcess implements AutoCloseable {
 
     private void launch() {
         try {
-            process = new ProcessBuilder(command).directory(dir.toFile())
+            process = Sipp.launch(new ProcessBuilder(command).directory(dir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile())
-                .start();
+                .redirectError(stderr.toFile()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }

@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -53,9 +55,10 @@ public final class Sipp {
             Process p = new ProcessBuilder("sipp", "-v").redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL)).start();
             try {
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                // The few lines 'sipp -v' prints fit in the pipe: wait first, so that a hang stays bounded.
                 boolean done = p.waitFor(10, TimeUnit.SECONDS);
-                problem = done && out.contains("SIPp v3") ? null : "unexpected output of 'sipp -v': " + out;
+                String out = done ? new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8) : "(hangs)";
+                problem = out.contains("SIPp v3") ? null : "unexpected output of 'sipp -v': " + out;
             } finally {
                 p.destroyForcibly();
             }
@@ -117,10 +120,30 @@ public final class Sipp {
         return text.length() <= max ? text : "..." + text.substring(text.length() - max);
     }
 
+    /** Processes started and not yet stopped; a shutdown hook kills what a test run leaves behind. */
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(p -> {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }), "e2e-process-reaper"));
+    }
+
+    /** Starts {@code builder}'s process and remembers it until {@link #stop}. */
+    static Process launch(ProcessBuilder builder) throws IOException {
+        Process p = builder.start();
+        LIVE.add(p);
+        return p;
+    }
+
+    /** SIGTERM to the process and its descendants, then SIGKILL to whatever still runs after 5 s. */
     static void stop(Process p) {
         if (p == null) {
             return;
         }
+        List<ProcessHandle> descendants = p.descendants().toList();
+        descendants.forEach(ProcessHandle::destroy);
         p.destroy();
         try {
             if (!p.waitFor(5, TimeUnit.SECONDS)) {
@@ -130,6 +153,9 @@ public final class Sipp {
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
+        } finally {
+            descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+            LIVE.remove(p);
         }
     }
 
@@ -167,11 +193,10 @@ public final class Sipp {
                 "-trace_err", "-error_file", dir.resolve(name + ".errors.log").toString()));
             Backend b = new Backend(dir, name, family, transport, port, cmd);
             try {
-                b.process = new ProcessBuilder(cmd).directory(dir.toFile())
+                b.process = launch(new ProcessBuilder(cmd).directory(dir.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
                     .redirectOutput(b.stdout.toFile())
-                    .redirectError(b.stderr.toFile())
-                    .start();
+                    .redirectError(b.stderr.toFile()));
                 b.awaitAnswering(Duration.ofSeconds(10));
                 return b;
             } catch (IOException | RuntimeException e) {
@@ -411,11 +436,10 @@ public final class Sipp {
             Process p = null;
             int exit;
             try {
-                p = new ProcessBuilder(cmd).directory(dir.toFile())
+                p = launch(new ProcessBuilder(cmd).directory(dir.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
                     .redirectOutput(stdout.toFile())
-                    .redirectError(stderr.toFile())
-                    .start();
+                    .redirectError(stderr.toFile()));
                 if (!p.waitFor(timeout.toSeconds() + 15, TimeUnit.SECONDS)) {
                     exit = Integer.MIN_VALUE;
                 } else {
@@ -427,8 +451,11 @@ public final class Sipp {
                 Thread.currentThread().interrupt();
                 exit = Integer.MIN_VALUE;
             } finally {
-                if (p != null && p.isAlive()) {
-                    p.destroyForcibly();
+                if (p != null) {
+                    if (p.isAlive()) {
+                        p.destroyForcibly();
+                    }
+                    LIVE.remove(p);
                 }
             }
             long[] counts = counts(read(stat));
