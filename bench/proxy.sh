@@ -63,5 +63,5 @@ YAML
 
 # A fixed heap so the figures do not move with the machine's memory; the parallel collector because young
 # collections of short-lived message buffers are its best case.
-exec java -Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch ${JAVA_OPTS:-} \
+exec java -Xms512m -Xmx512m -XX:+UseParallelGC ${JAVA_OPTS:-} \
   -jar "$jar" run "$dir/sipdispatch.yaml"
