@@ -58,4 +58,20 @@ class ProjectCommandsTest {
         String script = Files.readString(ROOT.resolve("run-tests"));
         assertThat(script).contains("apt-get install").contains("sip-tester").contains("mvnw");
     }
+
+    @Test
+    void everyExampleFileTheReadmeCommandsNameIsThere() throws Exception {
+        Pattern file = Pattern.compile("examples/[\\w./-]+\\.(?:xml|yaml|list)");
+        List<String> named = new java.util.ArrayList<>();
+        for (String c : readmeCommands()) {
+            Matcher m = file.matcher(c);
+            while (m.find()) {
+                named.add(m.group());
+            }
+        }
+        assertThat(named).contains("examples/sipp/uas.xml", "examples/sipp/uac.xml");
+        for (String f : named) {
+            assertThat(ROOT.resolve(f)).as(f).isRegularFile();
+        }
+    }
 }
