@@ -19,6 +19,8 @@ import java.util.Set;
 public final class DispatchSnapshot {
     private final DispatchTable table;
     private final IdentityHashMap<Destination, Target> targets = new IdentityHashMap<>();
+    /** Per destination, its forwarding as outbound proxy [0] and with the Request-URI rewritten [1]: made once. */
+    private final IdentityHashMap<Destination, Forwarding[]> forwardings = new IdentityHashMap<>();
     private final Map<Integer, Set<InetSocketAddress>> addressesBySet = new HashMap<>();
     private final Set<InetSocketAddress> allAddresses = new HashSet<>();
 
@@ -39,6 +41,7 @@ public final class DispatchSnapshot {
                     + ": needs an IP address and a udp or tcp transport in this version");
             }
             targets.put(d, t);
+            forwardings.put(d, new Forwarding[] {new Forwarding(d, t, false), new Forwarding(d, t, true)});
             addressesBySet.computeIfAbsent(d.record().setId(), k -> new HashSet<>()).add(t.address());
             allAddresses.add(t.address());
         }
@@ -50,6 +53,12 @@ public final class DispatchSnapshot {
 
     Target target(Destination d) {
         return targets.get(d);
+    }
+
+    /** How to forward to {@code d}: shared, not made per request. */
+    Forwarding forwarding(Destination d, boolean rewriteRequestUri) {
+        Forwarding[] f = forwardings.get(d);
+        return f == null ? null : f[rewriteRequestUri ? 1 : 0];
     }
 
     /**

@@ -347,7 +347,7 @@ public final class StatelessProxy {
             for (Destination dest : sel.candidates()) {
                 Target t = snap.target(dest);
                 if (t != null && usable(t, in)) {
-                    return new Forwarding(dest, t, d.spec().rewriteRequestUri());
+                    return snap.forwarding(dest, d.spec().rewriteRequestUri());
                 }
             }
         }

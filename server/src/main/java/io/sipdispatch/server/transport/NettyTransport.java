@@ -49,6 +49,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * on (RFC 3261 §18.2.2) and requests to a destination reuse an open connection.
  */
 public final class NettyTransport implements Outbound, AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NettyTransport.class);
+
     /** The index of the event loop the current thread runs, set by the loop's own handlers. */
     static final FastThreadLocal<Integer> LOOP = new FastThreadLocal<>() {
         @Override
@@ -145,6 +147,12 @@ public final class NettyTransport implements Outbound, AutoCloseable {
                 b.option(EpollChannelOption.SO_REUSEPORT, true);
             }
             chans[i] = b.bind(l.bound()).sync().channel();
+        }
+        int got = chans[0].config().getOption(ChannelOption.SO_RCVBUF);
+        if (got < udp.receiveBuffer()) {
+            // The kernel caps SO_RCVBUF at net.core.rmem_max; bursts beyond the buffer are dropped.
+            log.warn("{}: UDP receive buffer is {} bytes, not the {} configured: raise net.core.rmem_max to get it",
+                l, got, udp.receiveBuffer());
         }
         udpChannels[l.index()] = chans;
     }
