@@ -75,6 +75,30 @@ class AlgorithmsIT {
           - name: alg11
             match: { ruri_user: '^alg11(-.*)?$' }
             dispatch: { set: 1, algorithm: relative-weight }
+          - name: alg2
+            match: { ruri_user: '^alg2(-.*)?$' }
+            dispatch: { set: 1, algorithm: 2 }
+          - name: alg3
+            match: { ruri_user: '^alg3(-.*)?$' }
+            dispatch: { set: 1, algorithm: 3 }
+          - name: alg5
+            match: { ruri_user: '^alg5(-.*)?$' }
+            dispatch: { set: 1, algorithm: 5 }
+          - name: alg10
+            match: { ruri_user: '^alg10(-.*)?$' }
+            dispatch: { set: 1, algorithm: 10 }
+          - name: alg13
+            match: { ruri_user: '^alg13(-.*)?$' }
+            dispatch: { set: 1, algorithm: 13 }
+          - name: alg14
+            match: { ruri_user: '^alg14(-.*)?$' }
+            dispatch: { set: 1, algorithm: 14 }
+          - name: alg15
+            match: { ruri_user: '^alg15(-.*)?$' }
+            dispatch: { set: 1, algorithm: 15 }
+          - name: alg64
+            match: { ruri_user: '^alg64(-.*)?$' }
+            dispatch: { set: 1, algorithm: 64 }
           - name: deny
             reply: { code: 403, reason: Forbidden }
         """;
@@ -214,6 +238,61 @@ class AlgorithmsIT {
     @ValueSource(strings = {"alg1u", "alg7fu"})
     void fromUserHashSendsEveryCallOfAUserToOneBackend(String service) {
         assertFromUserStickiness(port, service);
+    }
+
+    /** Every call of the run has the same To URI and Request-URI: a To or R-URI hash keeps them all together. */
+    @ParameterizedTest
+    @ValueSource(strings = {"alg2", "alg3"})
+    void toUriAndRequestUriHashesKeepCallsToOneAddressOnOneBackend(String service) {
+        Sipp.Result run = calls(service, 20);
+
+        assertThat(E2e.backendsUsed(run, set)).as("backends used by 20 calls to one address (%s)", service).hasSize(1);
+        E2e.assertEachCallStayedOnOneBackend(run, set, 20);
+    }
+
+    @Test
+    void authUserHashWithoutCredentialsFallsBackToRoundRobin() {
+        Sipp.Result run = calls("alg5", 60);
+
+        assertThat(spread(run)).as("INVITEs per backend").containsExactlyInAnyOrderEntriesOf(
+            Map.of("b1", 20, "b2", 20, "b3", 20));
+    }
+
+    @Test
+    void roundRobinOrSerialGoesSeriallyWhenPrioritiesDiffer() {
+        Sipp.Result run = calls("alg14", 20);
+
+        assertThat(spread(run)).as("INVITEs per backend, priorities 3 2 1").containsExactlyInAnyOrderEntriesOf(
+            Map.of("b1", 20, "b2", 0, "b3", 0));
+    }
+
+    @Test
+    void srvStylePriorityWeightPrefersTheLowestPriorityValue() {
+        Sipp.Result run = calls("alg15", 20);
+
+        assertThat(spread(run)).as("INVITEs per backend, priorities 3 2 1").containsExactlyInAnyOrderEntriesOf(
+            Map.of("b1", 0, "b2", 0, "b3", 20));
+    }
+
+    @Test
+    void roundRobinWithOverloadControlIsPlainRoundRobinWhileNoneIsOverloaded() {
+        Sipp.Result run = calls("alg64", 60);
+
+        assertThat(spread(run)).as("INVITEs per backend").containsExactlyInAnyOrderEntriesOf(
+            Map.of("b1", 20, "b2", 20, "b3", 20));
+    }
+
+    /**
+     * Call load and latency with nothing counted or measured yet (a stateless server counts no calls; no
+     * probing runs): equal loads keep set order, and with latency unknown the highest priority wins.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"alg10", "alg13"})
+    void callLoadAndLatencyWithNothingMeasuredChooseTheFirstDestination(String service) {
+        Sipp.Result run = calls(service, 15);
+
+        assertThat(spread(run)).as("INVITEs per backend (%s)", service).containsExactlyInAnyOrderEntriesOf(
+            Map.of("b1", 15, "b2", 0, "b3", 0));
     }
 
     @Test
