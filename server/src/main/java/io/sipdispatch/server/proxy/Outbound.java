@@ -14,4 +14,13 @@ public interface Outbound {
      * open connection to {@code to}, or to open one.
      */
     void send(Listener via, InetSocketAddress to, byte[] bytes, Object connection);
+
+    /**
+     * Sends a response over a stream transport: on the open connection to {@code to} (where its request
+     * came from), or, when that connection has closed, on a new one to {@code fallback}, the sent-by port
+     * of the Via (RFC 3261 §18.2.2).
+     */
+    default void sendResponse(Listener via, InetSocketAddress to, InetSocketAddress fallback, byte[] bytes) {
+        send(via, to, bytes, null);
+    }
 }

@@ -512,7 +512,12 @@ public final class StatelessProxy {
             return;
         }
         byte[] bytes = m.edit().popVia().toBytes();
-        out.send(outL, new InetSocketAddress(addr, port), bytes, null);
+        if (t.reliable()) {
+            int sentByPort = next.port() > 0 ? next.port() : 5060;
+            out.sendResponse(outL, new InetSocketAddress(addr, port), new InetSocketAddress(addr, sentByPort), bytes);
+        } else {
+            out.send(outL, new InetSocketAddress(addr, port), bytes, null);
+        }
         counters.responsesForwarded.increment();
     }
 

@@ -249,6 +249,16 @@ public final class NettyTransport implements Outbound, AutoCloseable {
         dirty.clear();
     }
 
+    @Override
+    public void sendResponse(Listener via, InetSocketAddress to, InetSocketAddress fallback, byte[] bytes) {
+        Channel ch = connections.get(to);
+        if (ch != null && ch.isActive()) {
+            ch.writeAndFlush(Unpooled.wrappedBuffer(bytes), ch.voidPromise());
+        } else {
+            sendTcp(via, fallback, bytes);
+        }
+    }
+
     private void sendTcp(Listener via, InetSocketAddress to, byte[] bytes) {
         Channel ch = connections.get(to);
         if (ch != null && ch.isActive()) {

@@ -207,4 +207,25 @@ class NettyTransportTest {
             assertThat(transport.counters().tcpOpened.sum()).isEqualTo(1);
         }
     }
+
+    @Test
+    void aResponseWhoseConnectionHasClosedGoesOnANewConnectionToTheSentByPort() throws Exception {
+        int port = freePort();
+        start(TcpSettings.DEFAULT, port);
+        try (ServerSocket client = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            client.setSoTimeout(5000);
+            InetSocketAddress gone = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9); // no connection from there
+            InetSocketAddress sentBy = new InetSocketAddress(InetAddress.getLoopbackAddress(), client.getLocalPort());
+            transport.sendResponse(tcp, gone, sentBy, "SIP/2.0 200 OK\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+            try (Socket c = client.accept()) {
+                c.setSoTimeout(5000);
+                byte[] got = new byte[18];
+                int n = 0;
+                while (n < got.length) {
+                    n += c.getInputStream().read(got, n, got.length - n);
+                }
+                assertThat(new String(got, StandardCharsets.UTF_8)).isEqualTo("SIP/2.0 200 OK\r\n\r\n");
+            }
+        }
+    }
 }
