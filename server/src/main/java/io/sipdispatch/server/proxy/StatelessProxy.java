@@ -129,7 +129,7 @@ public final class StatelessProxy {
                 reply(m, in, source, connection, v.statusCode(), StatusCodes.reasonPhrase(v.statusCode()),
                     v.statusCode() == 420 ? Replies.unsupported(v.unsupported()) : null);
             } else {
-                counters.dropped(Drop.ACK_NOT_FORWARDED);
+                counters.dropped(ack ? Drop.ACK_NOT_FORWARDED : Drop.UNPARSEABLE);
             }
             return;
         }

@@ -91,7 +91,16 @@ public final class Listener {
         } catch (IOException | RuntimeException e) {
             // fall through: loopback is the one address every host has
         }
-        return ipv6 ? InetAddress.getLoopbackAddress() : InetAddress.getLoopbackAddress();
+        return loopback(peer instanceof Inet6Address);
+    }
+
+    private static InetAddress loopback(boolean v6) {
+        try {
+            return InetAddress.getByAddress(v6 ? new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}
+                : new byte[] {127, 0, 0, 1});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // a literal of the right length never fails
+        }
     }
 
     /** An address as SIP writes it: IPv6 compressed (RFC 5952) and in brackets. */
