@@ -7,11 +7,11 @@ import java.nio.charset.StandardCharsets;
  * finaliser. Stable across restarts, JVMs and cluster nodes (unlike identity hashes), so that a call keeps
  * its destination wherever its next request lands.
  */
-final class Hashing {
+public final class Hashing {
     private Hashing() {
     }
 
-    static long hash64(String s) {
+    public static long hash64(String s) {
         long h = 0xcbf29ce484222325L;
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             h ^= b & 0xff;
@@ -20,7 +20,8 @@ final class Hashing {
         return mix(h);
     }
 
-    static long mix(long z) {
+    /** SplitMix64's finaliser: spreads a weak hash's bits over all 64. */
+    public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
         z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
         return z ^ (z >>> 31);

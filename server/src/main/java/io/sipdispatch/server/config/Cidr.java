@@ -10,15 +10,13 @@ public record Cidr(byte[] network, int prefix) {
         String t = text.trim();
         int slash = t.indexOf('/');
         String addr = slash < 0 ? t : t.substring(0, slash);
-        if (addr.startsWith("[") && addr.endsWith("]")) {
-            addr = addr.substring(1, addr.length() - 1);
-        }
-        if (addr.isEmpty() || !(addr.indexOf(':') >= 0 || addr.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9')))) {
+        HostPort hp = new HostPort(addr, 0);
+        if (!hp.isIpLiteral()) {
             throw new IllegalArgumentException("not an IP address or network: '" + text + "'");
         }
         byte[] ip;
         try {
-            ip = InetAddress.getByName(addr).getAddress();
+            ip = InetAddress.getByName(hp.literal()).getAddress();
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("not an IP address or network: '" + text + "'");
         }

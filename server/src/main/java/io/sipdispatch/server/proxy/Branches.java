@@ -1,5 +1,6 @@
 package io.sipdispatch.server.proxy;
 
+import io.sipdispatch.dispatcher.Hashing;
 import io.sipdispatch.sip.CSeq;
 import io.sipdispatch.sip.NameAddr;
 import io.sipdispatch.sip.SipMessage;
@@ -115,10 +116,8 @@ final class Branches {
         return h;
     }
 
-    /** splitmix64's finaliser: spreads FNV's weak low bits over all 64. */
-    private static long finish(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
+    /** FNV's low bits are weak: the dispatcher's finaliser spreads them over all 64. */
+    private static long finish(long h) {
+        return Hashing.mix(h);
     }
 }

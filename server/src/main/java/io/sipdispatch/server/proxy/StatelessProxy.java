@@ -4,6 +4,7 @@ import io.sipdispatch.dispatcher.Destination;
 import io.sipdispatch.dispatcher.DestinationSet;
 import io.sipdispatch.dispatcher.SipRequestKey;
 import io.sipdispatch.dispatcher.Selection;
+import io.sipdispatch.server.config.HostPort;
 import io.sipdispatch.server.config.ReplySpec;
 import io.sipdispatch.server.config.SipdispatchConfig;
 import io.sipdispatch.server.config.Transport;
@@ -523,21 +524,12 @@ public final class StatelessProxy {
 
     /** An IP address written as text, without a lookup; null for a name. */
     static InetAddress literal(String host) {
-        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        if (h.isEmpty()) {
+        HostPort hp = new HostPort(host, 0);
+        if (!hp.isIpLiteral()) {
             return null;
         }
-        boolean v6 = h.indexOf(':') >= 0;
-        if (!v6) {
-            for (int i = 0; i < h.length(); i++) {
-                char c = h.charAt(i);
-                if (c != '.' && (c < '0' || c > '9')) {
-                    return null;
-                }
-            }
-        }
         try {
-            return InetAddress.getByName(h);
+            return InetAddress.getByName(hp.literal()); // a literal: no lookup
         } catch (UnknownHostException e) {
             return null;
         }
