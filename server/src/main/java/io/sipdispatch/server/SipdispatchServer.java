@@ -74,6 +74,13 @@ public final class SipdispatchServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(configFile + ": " + e.getMessage(), e);
         }
+        for (int set : new java.util.TreeSet<>(router.setIds())) {
+            if (snap.table().set(set) == null) {
+                // Not an error: a reload or a later list may bring the set; until then the route answers
+                // its when_none_left reply.
+                log.warn("{}: routes dispatch to set {}, which {} does not have", configFile, set, config.listFile());
+            }
+        }
         return new Prepared(config, snap, router);
     }
 
@@ -107,6 +114,6 @@ public final class SipdispatchServer implements AutoCloseable {
     @Override
     public void close() {
         transport.close(3);
-        log.info("sipdispatch stopped: {}", proxy.counters().snapshot());
+        log.info("sipdispatch stopped: {} {}", proxy.counters().snapshot(), transport.counters().snapshot());
     }
 }

@@ -118,4 +118,25 @@ class CommandLineTest {
         assertThat(Main.run("run", cfg.toString())).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("sipdispatch.yaml:4").contains("algoritm");
     }
+
+    @Test
+    void checkConfigWarnsAboutARouteToASetTheListDoesNotHave(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("dispatcher.list"), "1 sip:127.0.0.1:5071\n");
+        Path cfg = Files.writeString(dir.resolve("sipdispatch.yaml"), """
+            listen: [udp:127.0.0.1:5060]
+            dispatcher: { list_file: dispatcher.list }
+            routes:
+              - dispatch: { set: 7 }
+            """);
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.run("check-config", cfg.toString())).isZero();
+        } finally {
+            System.setErr(old);
+        }
+        assertThat(log.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8))
+            .contains("routes dispatch to set 7");
+    }
 }
