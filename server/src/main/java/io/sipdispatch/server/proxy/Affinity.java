@@ -17,9 +17,14 @@ final class Affinity {
     private final AtomicReferenceArray<Entry> slots;
     private final int mask;
     private final long ttlNanos;
-    final LongAdder evictions = new LongAdder();
+    final LongAdder evictions;
 
     Affinity(int capacity, long ttlNanos) {
+        this(capacity, ttlNanos, new LongAdder());
+    }
+
+    Affinity(int capacity, long ttlNanos, LongAdder evictions) {
+        this.evictions = evictions;
         int size = Integer.highestOneBit(Math.max(1024, capacity - 1)) << 1;
         this.slots = new AtomicReferenceArray<>(size);
         this.mask = size - 1;

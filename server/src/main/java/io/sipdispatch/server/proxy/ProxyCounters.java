@@ -27,6 +27,8 @@ public final class ProxyCounters {
     public final LongAdder affinityHits = new LongAdder();
     /** A CANCEL or ACK whose request was not remembered: it went where the rules sent it. */
     public final LongAdder affinityMisses = new LongAdder();
+    /** A remembered request pushed out of its slot by a newer one before its time was up. */
+    public final LongAdder affinityEvictions = new LongAdder();
     private final EnumMap<Violation, LongAdder> rejected = new EnumMap<>(Violation.class);
     private final EnumMap<Drop, LongAdder> dropped = new EnumMap<>(Drop.class);
 
@@ -67,6 +69,7 @@ public final class ProxyCounters {
         m.put("no_destination", noDestination.sum());
         m.put("affinity_hits", affinityHits.sum());
         m.put("affinity_misses", affinityMisses.sum());
+        m.put("affinity_evictions", affinityEvictions.sum());
         rejected.forEach((v, n) -> {
             if (n.sum() > 0) {
                 m.put("rejected_" + v.name().toLowerCase(), n.sum());

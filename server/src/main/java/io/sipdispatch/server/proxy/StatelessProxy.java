@@ -71,7 +71,8 @@ public final class StatelessProxy {
         this.counters = counters;
         this.recordRoute = config.recordRoute();
         this.path = config.path();
-        this.affinity = new Affinity(config.dispatcher().affinityCapacity(), config.dispatcher().affinityTtl().toNanos());
+        this.affinity = new Affinity(config.dispatcher().affinityCapacity(), config.dispatcher().affinityTtl().toNanos(),
+            counters.affinityEvictions);
         this.parsers = ThreadLocal.withInitial(() -> new SipParser(limits));
     }
 

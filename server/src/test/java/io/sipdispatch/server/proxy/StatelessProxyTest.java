@@ -119,6 +119,7 @@ class StatelessProxyTest {
         assertThat(r.to()).isEqualTo(UAC);
         assertThat(r.header("To")).contains(";tag=");
         assertThat(h.counters.requestsForwarded.sum()).isZero();
+        assertThat(h.counters.rejectedCount(io.sipdispatch.sip.Violation.TOO_MANY_HOPS)).isEqualTo(1);
     }
 
     @Test
