@@ -6,6 +6,7 @@ import io.sipdispatch.sip.NameAddr;
 import io.sipdispatch.sip.SipMessage;
 import io.sipdispatch.sip.SipParseException;
 import io.sipdispatch.sip.Via;
+import java.util.List;
 
 /**
  * The Via branch a stateless proxy writes (RFC 3261 §16.11, §16.6 step 8), computed from the request alone
@@ -38,30 +39,29 @@ final class Branches {
             h = mix(h, top.host());
             h = mixInt(h, top.port());
         } else {
-            h = mix(h, m.requestUriString());
-            h = mix(h, m.callId());
-            CSeq c = m.cseq();
-            h = mixLong(h, c == null ? 0 : c.number());
-            NameAddr from = m.from();
-            h = mix(h, from == null ? null : from.tag());
+            h = mixRequestIdentity(h, m);
             h = mix(h, top.toString());
         }
         return finish(h);
     }
 
-    /** The loop hash of the request as received. */
-    static long loopHash(SipMessage m) throws SipParseException {
-        long h = FNV_OFFSET;
+    /** The loop hash of the request as received, with its Route values {@code routes}. */
+    static long loopHash(SipMessage m, List<String> routes) throws SipParseException {
+        long h = mixRequestIdentity(FNV_OFFSET, m);
+        for (String r : routes) {
+            h = mix(h, r);
+        }
+        return finish(h);
+    }
+
+    /** Request-URI, Call-ID, CSeq number and From tag: what both hashes take from the request itself. */
+    private static long mixRequestIdentity(long h, SipMessage m) throws SipParseException {
         h = mix(h, m.requestUriString());
         h = mix(h, m.callId());
         CSeq c = m.cseq();
         h = mixLong(h, c == null ? 0 : c.number());
         NameAddr from = m.from();
-        h = mix(h, from == null ? null : from.tag());
-        for (String r : m.values(io.sipdispatch.sip.Header.ROUTE)) {
-            h = mix(h, r);
-        }
-        return finish(h);
+        return mix(h, from == null ? null : from.tag());
     }
 
     static String branch(long transactionHash, long loopHash) {

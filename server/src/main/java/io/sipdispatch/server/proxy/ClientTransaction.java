@@ -162,7 +162,7 @@ public final class ClientTransaction {
         }
         state = State.PROCEEDING;
         if (invite) {
-            cancel(retransmitTimer);
+            TransactionScheduler.Timer.cancel(retransmitTimer);
             retransmitTimer = null;
         }
     }
@@ -170,8 +170,8 @@ public final class ClientTransaction {
     /** Enters Completed; returns whether the transaction ends at once (Timer D or K is 0 over a stream). */
     private boolean complete(Object finalResponse) {
         state = State.COMPLETED;
-        cancel(retransmitTimer);
-        cancel(timeoutTimer);
+        TransactionScheduler.Timer.cancel(retransmitTimer);
+        TransactionScheduler.Timer.cancel(timeoutTimer);
         if (invite) {
             wire.sendAck(finalResponse);
         }
@@ -187,15 +187,9 @@ public final class ClientTransaction {
             return;
         }
         state = State.TERMINATED;
-        cancel(retransmitTimer);
-        cancel(timeoutTimer);
-        cancel(completedTimer);
+        TransactionScheduler.Timer.cancel(retransmitTimer);
+        TransactionScheduler.Timer.cancel(timeoutTimer);
+        TransactionScheduler.Timer.cancel(completedTimer);
         user.terminated();
-    }
-
-    private static void cancel(TransactionScheduler.Timer t) {
-        if (t != null) {
-            t.cancel();
-        }
     }
 }

@@ -114,8 +114,8 @@ public final class ServerTransaction {
     public void ackReceived() {
         if (invite && state == State.COMPLETED) {
             state = State.CONFIRMED;
-            cancel(retransmitTimer);
-            cancel(endTimer);
+            TransactionScheduler.Timer.cancel(retransmitTimer);
+            TransactionScheduler.Timer.cancel(endTimer);
             // Timer I: T4 over UDP to absorb ACK retransmissions, 0 over a stream.
             if (reliable) {
                 terminate();
@@ -153,14 +153,8 @@ public final class ServerTransaction {
             return;
         }
         state = State.TERMINATED;
-        cancel(retransmitTimer);
-        cancel(endTimer);
+        TransactionScheduler.Timer.cancel(retransmitTimer);
+        TransactionScheduler.Timer.cancel(endTimer);
         user.terminated();
-    }
-
-    private static void cancel(TransactionScheduler.Timer t) {
-        if (t != null) {
-            t.cancel();
-        }
     }
 }

@@ -137,7 +137,9 @@ public final class StatelessProxy {
         }
         Via top = m.topVia();
         long txn = Branches.transactionHash(m, top);
-        long loop = Branches.loopHash(m);
+        // The Route values are read once: for the loop hash and for routing by them.
+        List<String> routes = m.has(Header.ROUTE) ? m.values(Header.ROUTE) : List.of();
+        long loop = Branches.loopHash(m, routes);
         if (looped(m, loop)) {
             counters.loops.increment();
             if (!ack) {
@@ -146,7 +148,7 @@ public final class StatelessProxy {
             return;
         }
         MessageEditor ed = m.edit();
-        Forwarding fwd = routeByRouteSet(m, ed);
+        Forwarding fwd = routeByRouteSet(m, ed, routes);
         if (fwd == null) {
             DispatchSnapshot snap = snapshot.get();
             long now = System.nanoTime();
@@ -181,7 +183,7 @@ public final class StatelessProxy {
                         return;
                     }
                 } else {
-                    fwd = relay(m, in);
+                    fwd = relay(m, routes);
                 }
                 if (fwd == null) {
                     counters.dropped(Drop.UNREACHABLE_NEXT_HOP);
@@ -252,11 +254,11 @@ public final class StatelessProxy {
      *
      * @return where to send, or null when the Route set does not name this server (the rules decide)
      */
-    private Forwarding routeByRouteSet(SipMessage m, MessageEditor ed) throws SipParseException {
-        if (!m.has(Header.ROUTE)) {
+    private Forwarding routeByRouteSet(SipMessage m, MessageEditor ed, List<String> received) throws SipParseException {
+        if (received.isEmpty()) {
             return null;
         }
-        List<String> routes = new ArrayList<>(m.values(Header.ROUTE));
+        List<String> routes = new ArrayList<>(received);
         String ruri = m.requestUriString();
         boolean changed = false;
         SipUri requestUri = m.requestUri();
@@ -325,10 +327,10 @@ public final class StatelessProxy {
     }
 
     /** Relay as addressed: the top Route when there is one (not ours), else the Request-URI. */
-    private Forwarding relay(SipMessage m, Listener in) throws SipParseException {
+    private Forwarding relay(SipMessage m, List<String> routes) throws SipParseException {
         Target t;
-        if (m.has(Header.ROUTE)) {
-            t = Target.of(NameAddr.parse(m.values(Header.ROUTE).get(0)).uri());
+        if (!routes.isEmpty()) {
+            t = Target.of(NameAddr.parse(routes.get(0)).uri());
         } else {
             t = Target.of(m.requestUri());
         }

@@ -8,6 +8,13 @@ public interface TransactionScheduler {
     /** A scheduled timer. */
     interface Timer {
         void cancel();
+
+        /** Cancels {@code t} when there is one. */
+        static void cancel(Timer t) {
+            if (t != null) {
+                t.cancel();
+            }
+        }
     }
 
     /** Runs {@code task} after {@code delayMillis}, on the transaction's own thread. */
