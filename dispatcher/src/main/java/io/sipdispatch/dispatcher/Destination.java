@@ -24,6 +24,10 @@ public final class Destination {
         volatile long latencyMicros;
         final AtomicReference<Overload> overload = new AtomicReference<>(Overload.NONE);
         final AtomicInteger overloadChecks = new AtomicInteger();
+        /** Consecutive failures while trying, counted against the probing threshold. */
+        final AtomicInteger failures = new AtomicInteger();
+        /** A 503's Retry-After: out of selection until this System.nanoTime instant; 0 when not suspended. */
+        volatile long suspendedUntil;
 
         RuntimeState(int state) {
             this.state = new AtomicInteger(state);
@@ -91,9 +95,71 @@ public final class Destination {
         return rt.state.get();
     }
 
-    /** Whether selection may pick it: neither inactive nor disabled. */
+    /** Whether selection may pick it: neither inactive nor disabled, nor suspended by a Retry-After. */
     public boolean selectable() {
-        return !DestinationFlags.skipped(rt.state.get());
+        if (DestinationFlags.skipped(rt.state.get())) {
+            return false;
+        }
+        long until = rt.suspendedUntil;
+        return until == 0 || System.nanoTime() - until >= 0;
+    }
+
+    /**
+     * Takes the destination out of selection until {@code untilNanos} (a {@link System#nanoTime()} instant),
+     * as a {@code 503} with {@code Retry-After} asks (RFC 3261 §21.5.4). A later suspension wins over an
+     * earlier one; the state bits are untouched, so it comes back by itself.
+     */
+    public void suspendUntil(long untilNanos) {
+        long cur = rt.suspendedUntil;
+        if (cur == 0 || untilNanos - cur > 0) {
+            rt.suspendedUntil = untilNanos == 0 ? 1 : untilNanos;
+        }
+    }
+
+    /** Whether a Retry-After suspension is in force at {@code nowNanos}. */
+    public boolean suspended(long nowNanos) {
+        long until = rt.suspendedUntil;
+        return until != 0 && nowNanos - until < 0;
+    }
+
+    /**
+     * Records a failed request (Kamailio's {@code ds_mark_dst}): {@code flags} are the bits to set. With
+     * {@link DestinationFlags#TRYING} the failures are counted, and the destination turns
+     * {@link DestinationFlags#INACTIVE} at the {@code probingThreshold}-th in a row ({@code ds_probing_threshold});
+     * with {@link DestinationFlags#INACTIVE} it turns inactive at once. {@link DestinationFlags#PROBING} is
+     * kept as given. Returns the new state.
+     */
+    public int markFailed(int flags, int probingThreshold) {
+        if ((flags & DestinationFlags.TRYING) != 0 && (flags & DestinationFlags.INACTIVE) == 0) {
+            int n = rt.failures.incrementAndGet();
+            if (n >= Math.max(1, probingThreshold)) {
+                rt.failures.set(0);
+                return updateState(DestinationFlags.INACTIVE | (flags & DestinationFlags.PROBING), DestinationFlags.TRYING);
+            }
+            return updateState(flags, 0);
+        }
+        if ((flags & DestinationFlags.INACTIVE) != 0) {
+            rt.failures.set(0);
+        }
+        return updateState(flags, 0);
+    }
+
+    /**
+     * Records an answered request: the count of failures in a row starts again and a trying destination is
+     * active again (an inactive one comes back only by probing or by the operator).
+     */
+    public void markAnswered() {
+        if (rt.failures.get() != 0) {
+            rt.failures.set(0);
+        }
+        if ((rt.state.get() & DestinationFlags.TRYING) != 0) {
+            updateState(0, DestinationFlags.TRYING);
+        }
+    }
+
+    /** The failures in a row counted while trying. */
+    public int failuresInARow() {
+        return rt.failures.get();
     }
 
     /** Sets and clears state bits atomically; returns the new state. */
