@@ -20,6 +20,16 @@ public interface Outbound {
      * came from), or, when that connection has closed, on a new one to {@code fallback}, the sent-by port
      * of the Via (RFC 3261 §18.2.2).
      */
+    /**
+     * Sends a request that a client transaction owns to a destination it watches: {@code onFailure} runs, on
+     * any thread, when the request could not be sent (a stream connection refused or failed). Over UDP the
+     * transport may send from a socket connected to {@code to}, so that an ICMP error for it is heard: that
+     * is reported to the {@code MessageSink} as {@code unreachable}, not through {@code onFailure}.
+     */
+    default void sendRequest(Listener via, InetSocketAddress to, byte[] bytes, Runnable onFailure) {
+        send(via, to, bytes, null);
+    }
+
     default void sendResponse(Listener via, InetSocketAddress to, InetSocketAddress fallback, byte[] bytes) {
         send(via, to, bytes, null);
     }

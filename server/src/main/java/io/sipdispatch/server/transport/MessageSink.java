@@ -10,4 +10,11 @@ public interface MessageSink {
      * {@code connection} is the stream connection it came on, null for UDP.
      */
     void onMessage(byte[] buf, int off, int len, Listener in, InetSocketAddress source, Object connection);
+
+    /**
+     * An ICMP error (port or host unreachable) came back for what was sent from {@code via} to {@code peer};
+     * called on the event loop that sent it.
+     */
+    default void unreachable(Listener via, InetSocketAddress peer) {
+    }
 }

@@ -34,6 +34,11 @@ import io.sipdispatch.server.config.TcpSettings;
 import io.sipdispatch.server.config.Transport;
 import io.sipdispatch.server.config.UdpSettings;
 import io.sipdispatch.server.proxy.Outbound;
+import io.sipdispatch.server.proxy.Shards;
+import io.sipdispatch.server.proxy.TransactionScheduler;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +53,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * opened, are kept in one table by remote address: a response goes back on the connection its request came
  * on (RFC 3261 §18.2.2) and requests to a destination reuse an open connection.
  */
-public final class NettyTransport implements Outbound, AutoCloseable {
+public final class NettyTransport implements Outbound, Shards, AutoCloseable {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NettyTransport.class);
 
     /** The index of the event loop the current thread runs, set by the loop's own handlers. */
@@ -87,6 +92,14 @@ public final class NettyTransport implements Outbound, AutoCloseable {
     private final ConcurrentHashMap<InetSocketAddress, Channel> connections = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<InetSocketAddress, ChannelFuture> connecting = new ConcurrentHashMap<>();
     private final AtomicInteger openConnections = new AtomicInteger();
+    /**
+     * Per event loop, per listener and destination: a UDP socket on the listener's address connected to the
+     * destination, so that ICMP errors for it are heard (an unconnected socket never sees them). Touched only
+     * by its own loop. A null value means "being connected".
+     */
+    private final List<Map<InetSocketAddress, Channel>[]> connectedUdp = new ArrayList<>();
+    /** The most destinations each loop keeps a connected socket for; beyond, the shared socket sends. */
+    static final int MAX_CONNECTED_PER_LOOP = 1024;
 
     public NettyTransport(List<Listener> listeners, MessageSink sink, TcpSettings tcp, UdpSettings udp) {
         this.listeners = List.copyOf(listeners);
@@ -100,6 +113,53 @@ public final class NettyTransport implements Outbound, AutoCloseable {
             loops.add((EventLoop) e);
         }
         this.udpChannels = new Channel[listeners.size()][];
+        for (int i = 0; i < loops.size(); i++) {
+            @SuppressWarnings("unchecked")
+            Map<InetSocketAddress, Channel>[] perListener = new Map[listeners.size()];
+            for (int j = 0; j < perListener.length; j++) {
+                perListener[j] = new HashMap<>();
+            }
+            connectedUdp.add(perListener);
+        }
+    }
+
+    // ---- shards: the event loops --------------------------------------------------------------------
+
+    @Override
+    public int count() {
+        return loops.size();
+    }
+
+    @Override
+    public int current() {
+        int i = LOOP.get();
+        if (i < loops.size() && loops.get(i).inEventLoop()) {
+            return i;
+        }
+        for (int k = 0; k < loops.size(); k++) {
+            if (loops.get(k).inEventLoop()) {
+                LOOP.set(k);
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public void execute(int shard, Runnable task) {
+        loops.get(shard).execute(() -> {
+            LOOP.set(shard);
+            task.run();
+        });
+    }
+
+    @Override
+    public TransactionScheduler scheduler(int shard) {
+        EventLoop loop = loops.get(shard);
+        return (delayMillis, task) -> {
+            ScheduledFuture<?> f = loop.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+            return () -> f.cancel(false);
+        };
     }
 
     public boolean nativeEpoll() {
@@ -215,23 +275,79 @@ public final class NettyTransport implements Outbound, AutoCloseable {
         if (via.transport() == Transport.UDP) {
             sendUdp(via, to, bytes);
         } else {
-            sendTcp(via, to, bytes);
+            sendTcp(via, to, bytes, null);
+        }
+    }
+
+    @Override
+    public void sendRequest(Listener via, InetSocketAddress to, byte[] bytes, Runnable onFailure) {
+        if (via.transport() == Transport.UDP) {
+            Channel c = epoll ? connectedUdp(via, to) : null;
+            if (c == null) {
+                sendUdp(via, to, bytes);
+            } else {
+                write(c, Unpooled.wrappedBuffer(bytes));
+            }
+        } else {
+            sendTcp(via, to, bytes, onFailure);
+        }
+    }
+
+    /**
+     * This loop's socket connected to {@code to}, or null while it is being connected (or when the calling
+     * thread is not an event loop): the caller sends from the shared socket meanwhile.
+     */
+    private Channel connectedUdp(Listener via, InetSocketAddress to) {
+        int loop = current();
+        if (loop < 0) {
+            return null;
+        }
+        Map<InetSocketAddress, Channel> m = connectedUdp.get(loop)[via.index()];
+        Channel c = m.get(to);
+        if (c != null) {
+            return c.isActive() ? c : null;
+        }
+        if (m.containsKey(to) || m.size() >= MAX_CONNECTED_PER_LOOP) {
+            return null;
+        }
+        m.put(to, null);
+        Bootstrap b = new Bootstrap()
+            .group(loops.get(loop))
+            .channel(EpollDatagramChannel.class)
+            .option(EpollChannelOption.SO_REUSEPORT, true)
+            .option(ChannelOption.SO_RCVBUF, udp.receiveBuffer())
+            .option(ChannelOption.SO_SNDBUF, udp.sendBuffer())
+            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+            .handler(new UdpHandler(via, sink, this, loop, to));
+        b.connect(to, via.bound()).addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                counters.udpConnectedSockets.increment();
+                m.put(to, f.channel());
+                f.channel().closeFuture().addListener(x -> m.remove(to, f.channel()));
+            } else {
+                m.remove(to);
+                log.debug("no connected socket {} -> {}: {}", via, to, f.cause().toString());
+            }
+        });
+        return null;
+    }
+
+    private void write(Channel ch, Object msg) {
+        if (IN_BATCH.get()[0] && ch.eventLoop().inEventLoop()) {
+            ch.write(msg, ch.voidPromise());
+            List<Channel> dirty = DIRTY.get();
+            if (!dirty.contains(ch)) {
+                dirty.add(ch);
+            }
+        } else {
+            ch.writeAndFlush(msg, ch.voidPromise());
         }
     }
 
     private void sendUdp(Listener via, InetSocketAddress to, byte[] bytes) {
         Channel[] chans = udpChannels[via.index()];
         Channel ch = chans[LOOP.get() % chans.length];
-        DatagramPacket p = new DatagramPacket(Unpooled.wrappedBuffer(bytes), to);
-        if (IN_BATCH.get()[0] && ch.eventLoop().inEventLoop()) {
-            ch.write(p, ch.voidPromise());
-            List<Channel> dirty = DIRTY.get();
-            if (!dirty.contains(ch)) {
-                dirty.add(ch);
-            }
-        } else {
-            ch.writeAndFlush(p, ch.voidPromise());
-        }
+        write(ch, new DatagramPacket(Unpooled.wrappedBuffer(bytes), to));
     }
 
     /** Called by a UDP handler before it hands a datagram to the proxy. */
@@ -255,11 +371,11 @@ public final class NettyTransport implements Outbound, AutoCloseable {
         if (ch != null && ch.isActive()) {
             ch.writeAndFlush(Unpooled.wrappedBuffer(bytes), ch.voidPromise());
         } else {
-            sendTcp(via, fallback, bytes);
+            sendTcp(via, fallback, bytes, null);
         }
     }
 
-    private void sendTcp(Listener via, InetSocketAddress to, byte[] bytes) {
+    private void sendTcp(Listener via, InetSocketAddress to, byte[] bytes, Runnable onFailure) {
         Channel ch = connections.get(to);
         if (ch != null && ch.isActive()) {
             ch.writeAndFlush(Unpooled.wrappedBuffer(bytes), ch.voidPromise());
@@ -269,6 +385,9 @@ public final class NettyTransport implements Outbound, AutoCloseable {
         if (f == null) {
             if (openConnections.get() + connecting.size() >= tcp.maxConnections()) {
                 counters.tcpRefused.increment();
+                if (onFailure != null) {
+                    onFailure.run();
+                }
                 return;
             }
             f = connecting.computeIfAbsent(to, k -> connect(via, k));
@@ -278,6 +397,9 @@ public final class NettyTransport implements Outbound, AutoCloseable {
                 done.channel().writeAndFlush(Unpooled.wrappedBuffer(bytes), done.channel().voidPromise());
             } else {
                 counters.sendFailed.increment();
+                if (onFailure != null) {
+                    onFailure.run();
+                }
             }
         });
     }
@@ -327,6 +449,19 @@ public final class NettyTransport implements Outbound, AutoCloseable {
         }
         for (Channel c : connections.values()) {
             c.close();
+        }
+        for (EventLoop loop : loops) {
+            // The connected sockets belong to their loops: closed there.
+            int k = loops.indexOf(loop);
+            loop.execute(() -> {
+                for (Map<InetSocketAddress, Channel> m : connectedUdp.get(k)) {
+                    for (Channel c : new ArrayList<>(m.values())) {
+                        if (c != null) {
+                            c.close();
+                        }
+                    }
+                }
+            });
         }
         group.shutdownGracefully(0, seconds, TimeUnit.SECONDS).awaitUninterruptibly(seconds + 1L, TimeUnit.SECONDS);
     }

@@ -15,6 +15,8 @@ public final class TransportCounters {
     public final LongAdder tcpIdleClosed = new LongAdder();
     public final LongAdder tcpErrors = new LongAdder();
     public final LongAdder sendFailed = new LongAdder();
+    public final LongAdder udpConnectedSockets = new LongAdder();
+    public final LongAdder icmpUnreachable = new LongAdder();
 
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -27,6 +29,8 @@ public final class TransportCounters {
         m.put("tcp_idle_closed", tcpIdleClosed.sum());
         m.put("tcp_errors", tcpErrors.sum());
         m.put("send_failed", sendFailed.sum());
+        m.put("udp_connected_sockets", udpConnectedSockets.sum());
+        m.put("icmp_unreachable", icmpUnreachable.sum());
         return m;
     }
 }

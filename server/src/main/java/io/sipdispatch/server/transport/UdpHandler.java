@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
 
 /**
  * Reads datagrams of one UDP socket and hands each to the proxy on the loop that read it. Sends made while
@@ -14,14 +15,21 @@ final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private final MessageSink sink;
     private final NettyTransport transport;
     private final int loop;
+    /** The peer of a connected socket (one per destination and loop), null for a listening socket. */
+    private final InetSocketAddress peer;
     private byte[] scratch = new byte[8192];
 
     UdpHandler(Listener listener, MessageSink sink, NettyTransport transport, int loop) {
+        this(listener, sink, transport, loop, null);
+    }
+
+    UdpHandler(Listener listener, MessageSink sink, NettyTransport transport, int loop, InetSocketAddress peer) {
         super(true);
         this.listener = listener;
         this.sink = sink;
         this.transport = transport;
         this.loop = loop;
+        this.peer = peer;
     }
 
     @Override
@@ -53,7 +61,21 @@ final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // ICMP errors and the like on an unconnected socket: nothing to close, nothing to log per packet.
+        // An unconnected socket never hears ICMP errors; a connected one does, as an exception on read or
+        // write. Nothing to close, nothing to log per packet.
         transport.counters.udpErrors.increment();
+        if (peer != null && unreachable(cause)) {
+            transport.counters.icmpUnreachable.increment();
+            NettyTransport.LOOP.set(loop);
+            sink.unreachable(listener, peer);
+        }
+    }
+
+    private static boolean unreachable(Throwable cause) {
+        if (cause instanceof java.net.PortUnreachableException || cause instanceof java.net.NoRouteToHostException) {
+            return true;
+        }
+        String m = cause.getMessage();
+        return m != null && (m.contains("Connection refused") || m.contains("unreachable"));
     }
 }
