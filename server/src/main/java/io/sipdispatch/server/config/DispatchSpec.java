@@ -16,9 +16,10 @@ import java.util.Locale;
  * @param target     {@code outbound-proxy}: send to the destination, Request-URI untouched ({@code ds_select_dst});
  *                   {@code request-uri}: write the destination's host:port into the Request-URI ({@code ds_select_domain})
  * @param steps      several set/algorithm steps instead of {@code set}
+ * @param failover   what happens when the destination fails (stateful mode); absent = no failover
  */
 public record DispatchSpec(Integer set, String algorithm, String key, String flags, Integer maxResults,
-                           String target, List<StepSpec> steps) {
+                           String target, List<StepSpec> steps, FailoverSpec failover) {
     public DispatchSpec {
         if ((set == null) == (steps == null || steps.isEmpty())) {
             throw new IllegalArgumentException("dispatch needs either 'set' (with 'algorithm') or 'steps', not both");
@@ -47,8 +48,9 @@ public record DispatchSpec(Integer set, String algorithm, String key, String fla
         }
     }
 
-    public boolean failover() {
-        return flags.indexOf('f') >= 0;
+    /** Whether the selection keeps a failover list: flag {@code f}, or a {@code failover} section. */
+    public boolean keepsFailoverList() {
+        return flags.indexOf('f') >= 0 || failover != null;
     }
 
     public boolean userOnly() {

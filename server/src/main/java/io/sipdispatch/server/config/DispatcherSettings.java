@@ -13,9 +13,10 @@ import java.time.Duration;
  * @param affinityCapacity  how many forwarded requests a stateless server remembers so that their CANCEL,
  *                          retransmissions and non-2xx ACK reach the same destination
  * @param affinityTtl       how long each is remembered: 64·T1 = 32 s, a transaction's longest life (RFC 3261 §17)
+ * @param probing           how destinations are watched ({@code ds_probing_threshold} …)
  */
 public record DispatcherSettings(String listFile, String hash, String numbering, Integer affinityCapacity,
-                                 Duration affinityTtl) {
+                                 Duration affinityTtl, ProbingSettings probing) {
     public DispatcherSettings {
         if (listFile == null || listFile.isBlank()) {
             throw new IllegalArgumentException("'list_file' is needed: the Kamailio-format destination list");
@@ -33,6 +34,7 @@ public record DispatcherSettings(String listFile, String hash, String numbering,
             throw new IllegalArgumentException("affinity_capacity must be at least 1024");
         }
         affinityTtl = affinityTtl == null ? Duration.ofSeconds(32) : affinityTtl;
+        probing = probing == null ? ProbingSettings.DEFAULT : probing;
     }
 
     public Numbering numberingKind() {

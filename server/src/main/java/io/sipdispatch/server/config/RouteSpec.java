@@ -8,10 +8,12 @@ package io.sipdispatch.server.config;
  * @param dispatch     choose a destination from a set
  * @param relay        {@code request-uri}: forward to the Request-URI as it is (Kamailio {@code forward()})
  * @param reply        answer with this code and reason
- * @param whenNoneLeft the reply when dispatch finds no destination available (default 503)
+ * @param whenNoneLeft the reply when dispatch finds no destination available, or when failover has tried every
+ *                     one (default 503)
+ * @param mode         {@code stateful} or {@code stateless} for this route; absent = the top-level {@code mode}
  */
 public record RouteSpec(String name, MatchSpec match, DispatchSpec dispatch, String relay, ReplySpec reply,
-                        ReplySpec whenNoneLeft) {
+                        ReplySpec whenNoneLeft, SipdispatchConfig.ProxyMode mode) {
     public RouteSpec {
         int actions = (dispatch != null ? 1 : 0) + (relay != null ? 1 : 0) + (reply != null ? 1 : 0);
         if (actions != 1) {

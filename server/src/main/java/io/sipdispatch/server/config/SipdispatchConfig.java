@@ -15,7 +15,9 @@ import java.util.List;
  * @param compliance  how strictly incoming messages are held to RFC 3261
  * @param recordRoute whether initial dialog-forming requests get a Record-Route (Kamailio {@code record_route()})
  * @param path        whether a forwarded REGISTER gets a Path header (RFC 3327, Kamailio {@code add_path()})
- * @param mode        {@code stateless} forwarding (RFC 3261 §16.11)
+ * @param mode        {@code stateful} (default: transactions, RFC 3261 §16.6–16.10 and §17) or {@code stateless}
+ *                    (§16.11) for every route that does not name its own
+ * @param transactions the transaction layer of the stateful mode
  * @param baseDir     the folder of the configuration file, against which relative paths are resolved
  */
 public record SipdispatchConfig(
@@ -25,6 +27,7 @@ public record SipdispatchConfig(
     Boolean recordRoute,
     Boolean path,
     ProxyMode mode,
+    TransactionSettings transactions,
     TcpSettings tcp,
     UdpSettings udp,
     DispatcherSettings dispatcher,
@@ -43,10 +46,8 @@ public record SipdispatchConfig(
         compliance = compliance == null ? ComplianceMode.STRICT : compliance;
         recordRoute = recordRoute == null ? Boolean.TRUE : recordRoute;
         path = path == null ? Boolean.FALSE : path;
-        mode = mode == null ? ProxyMode.STATELESS : mode;
-        if (mode != ProxyMode.STATELESS) {
-            throw new IllegalArgumentException("mode '" + mode.name().toLowerCase() + "' is not available in this version; use stateless");
-        }
+        mode = mode == null ? ProxyMode.STATEFUL : mode;
+        transactions = transactions == null ? TransactionSettings.DEFAULT : transactions;
         tcp = tcp == null ? TcpSettings.DEFAULT : tcp;
         udp = udp == null ? UdpSettings.DEFAULT : udp;
         if (dispatcher == null) {
@@ -60,7 +61,7 @@ public record SipdispatchConfig(
 
     /** The same configuration, with relative paths to be resolved against {@code dir}. */
     public SipdispatchConfig withBaseDir(Path dir) {
-        return new SipdispatchConfig(listen, aliases, compliance, recordRoute, path, mode, tcp, udp, dispatcher, routes, dir);
+        return new SipdispatchConfig(listen, aliases, compliance, recordRoute, path, mode, transactions, tcp, udp, dispatcher, routes, dir);
     }
 
     public Path listFile() {

@@ -81,9 +81,30 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void statefulModeIsRefusedInThisVersion() {
-        assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", MIN + "mode: stateful\n"))
-            .hasMessageContaining("stateful");
+    void statefulIsTheDefaultModeAndARouteMayChooseStateless() throws Exception {
+        SipdispatchConfig c = ConfigLoader.parse("a.yaml", MIN);
+        assertThat(c.mode()).isEqualTo(SipdispatchConfig.ProxyMode.STATEFUL);
+        assertThat(c.transactions().max()).isEqualTo(200_000);
+        assertThat(c.transactions().waitTimer()).isEqualTo(java.time.Duration.ofSeconds(5));
+        SipdispatchConfig s = ConfigLoader.parse("a.yaml", MIN.replace("- dispatch: { set: 1 }",
+            "- { dispatch: { set: 1 }, mode: stateless }"));
+        assertThat(s.routes().get(0).mode()).isEqualTo(SipdispatchConfig.ProxyMode.STATELESS);
+    }
+
+    @Test
+    void failoverReadsLikeTheSeedsFailureRoute() throws Exception {
+        SipdispatchConfig c = ConfigLoader.parse("a.yaml", MIN.replace("- dispatch: { set: 1 }",
+            "- dispatch:\n      set: 1\n      algorithm: round-robin\n      failover: { no_reply_timeout: 2s,"
+                + " on: [timeout, 500, 5xx], mark: inactive+probing, max_attempts: 3 }"));
+        FailoverSpec f = c.routes().get(0).dispatch().failover();
+        assertThat(f.noReplyTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(f.ringingTimeout()).isEqualTo(java.time.Duration.ofSeconds(120));
+        assertThat(f.on()).containsExactly("timeout", "500", "5xx");
+        assertThat(f.maxAttempts()).isEqualTo(3);
+        assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", MIN.replace("- dispatch: { set: 1 }",
+            "- { dispatch: { set: 1, failover: { on: [busy] } } }"))).hasMessageContaining("busy");
+        assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", MIN.replace("- dispatch: { set: 1 }",
+            "- { dispatch: { set: 1, failover: { mark: dead } } }"))).hasMessageContaining("mark");
     }
 
     @Test
