@@ -7,7 +7,7 @@ import io.sipdispatch.server.proxy.DispatchSnapshot;
 import io.sipdispatch.server.proxy.Myself;
 import io.sipdispatch.server.proxy.ProxyCounters;
 import io.sipdispatch.server.proxy.Router;
-import io.sipdispatch.server.proxy.StatelessProxy;
+import io.sipdispatch.server.proxy.SipProxy;
 import io.sipdispatch.server.source.ListFile;
 import io.sipdispatch.server.transport.Listener;
 import java.io.StringReader;
@@ -49,7 +49,7 @@ public class ProxyPathBench {
     static final InetSocketAddress UAC = new InetSocketAddress("127.0.0.1", 5090);
     static final InetSocketAddress BACKEND = new InetSocketAddress("127.0.0.1", 5071);
 
-    StatelessProxy proxy;
+    SipProxy proxy;
     Listener udp;
     byte[][] invites;
     byte[] bye;
@@ -61,6 +61,7 @@ public class ProxyPathBench {
     public void setup() throws Exception {
         SipdispatchConfig config = ConfigLoader.parse("bench.yaml", """
             listen: [ udp:127.0.0.1:5060 ]
+            mode: stateless
             dispatcher: { list_file: dispatcher.list }
             routes:
               - dispatch: { set: 1, algorithm: 4 }
@@ -68,9 +69,9 @@ public class ProxyPathBench {
         udp = new Listener(config.listen().get(0), 0);
         DispatchSnapshot snap = new DispatchSnapshot(DispatchTable.build(ListFile.parse("dispatcher.list",
             new StringReader("1 sip:127.0.0.1:5071\n1 sip:127.0.0.1:5072\n1 sip:127.0.0.1:5073\n")), null));
-        proxy = new StatelessProxy(config, List.of(udp), new Myself(List.of(udp), List.of()),
-            Router.compile(config.routes(), config.dispatcher()), () -> snap,
-            (via, to, bytes, conn) -> last = bytes, new ProxyCounters());
+        proxy = new SipProxy(config, List.of(udp), new Myself(List.of(udp), List.of()),
+            Router.compile(config.routes(), config.dispatcher(), config.mode()), () -> snap,
+            (via, to, bytes, conn) -> last = bytes, null, new ProxyCounters());
         invites = new byte[1024][];
         for (int i = 0; i < invites.length; i++) {
             invites[i] = invite(i);

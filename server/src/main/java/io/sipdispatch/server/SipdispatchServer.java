@@ -9,10 +9,12 @@ import io.sipdispatch.server.proxy.DispatchSnapshot;
 import io.sipdispatch.server.proxy.Myself;
 import io.sipdispatch.server.proxy.ProxyCounters;
 import io.sipdispatch.server.proxy.Router;
-import io.sipdispatch.server.proxy.StatelessProxy;
+import io.sipdispatch.server.proxy.SipProxy;
 import io.sipdispatch.server.source.ListFile;
 import io.sipdispatch.server.source.ListFileException;
 import io.sipdispatch.server.transport.Listener;
+import io.sipdispatch.server.transport.MessageSink;
+import java.net.InetSocketAddress;
 import io.sipdispatch.server.transport.NettyTransport;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +33,7 @@ public final class SipdispatchServer implements AutoCloseable {
     private final SipdispatchConfig config;
     private final List<Listener> listeners;
     private final NettyTransport transport;
-    private final StatelessProxy proxy;
+    private final SipProxy proxy;
     private volatile DispatchSnapshot snapshot;
 
     private SipdispatchServer(SipdispatchConfig config, DispatchSnapshot snapshot, Router router) {
@@ -42,10 +44,22 @@ public final class SipdispatchServer implements AutoCloseable {
             listeners.add(new Listener(config.listen().get(i), i));
         }
         Myself myself = new Myself(listeners, config.aliases());
-        StatelessProxy[] p = new StatelessProxy[1];
-        this.transport = new NettyTransport(listeners, (b, off, len, in, src, conn) -> p[0].onMessage(b, off, len, in, src, conn),
-            config.tcp(), config.udp());
-        this.proxy = new StatelessProxy(config, listeners, myself, router, () -> this.snapshot, transport, new ProxyCounters());
+        SipProxy[] p = new SipProxy[1];
+        // The transport needs the proxy to deliver to, and the proxy the transport to send with.
+        MessageSink sink = new MessageSink() {
+            @Override
+            public void onMessage(byte[] b, int off, int len, Listener in, InetSocketAddress src, Object conn) {
+                p[0].onMessage(b, off, len, in, src, conn);
+            }
+
+            @Override
+            public void unreachable(Listener via, InetSocketAddress peer) {
+                p[0].unreachable(via, peer);
+            }
+        };
+        this.transport = new NettyTransport(listeners, sink, config.tcp(), config.udp());
+        this.proxy = new SipProxy(config, listeners, myself, router, () -> this.snapshot, transport, transport,
+            new ProxyCounters());
         p[0] = proxy;
     }
 
@@ -70,7 +84,7 @@ public final class SipdispatchServer implements AutoCloseable {
         }
         Router router;
         try {
-            router = Router.compile(config.routes(), config.dispatcher());
+            router = Router.compile(config.routes(), config.dispatcher(), config.mode());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(configFile + ": " + e.getMessage(), e);
         }
@@ -103,7 +117,7 @@ public final class SipdispatchServer implements AutoCloseable {
             config.mode().name().toLowerCase(), transport.nativeEpoll() ? "native epoll" : "nio");
     }
 
-    public StatelessProxy proxy() {
+    public SipProxy proxy() {
         return proxy;
     }
 

@@ -14,7 +14,9 @@ import java.util.List;
  * same branch, and therefore reach the same next hop and match the same downstream transaction.
  *
  * <p>Layout: {@code z9hG4bK} + {@code sd} + 16 hex digits of the transaction hash + {@code .} + 16 hex
- * digits of the loop hash.
+ * digits of the loop hash; a stateful proxy's branches add {@code .} and the branch's index within its
+ * transaction, so that each fork and each failover attempt is a transaction of its own downstream while
+ * the transaction hash still names the upstream transaction (and the event loop that owns it).
  * <ul>
  * <li>The transaction hash names the upstream transaction: its branch and sent-by (RFC 3261 §17.2.3), or,
  *     for an RFC 2543 client without the magic cookie, the Request-URI, Call-ID, CSeq number, From tag and
@@ -74,15 +76,47 @@ final class Branches {
         return new String(out);
     }
 
-    /** Whether {@code branch} was written by {@link #branch}. */
+    /** The branch of fork or attempt {@code index} of a stateful transaction. */
+    static String branch(long transactionHash, long loopHash, int index) {
+        return branch(transactionHash, loopHash) + '.' + index;
+    }
+
+    /** Whether {@code branch} was written by one of the {@code branch} methods. */
     static boolean ours(String branch) {
-        return branch != null && branch.length() == PREFIX.length() + 33 && branch.startsWith(PREFIX)
-            && branch.charAt(PREFIX.length() + 16) == '.';
+        int base = PREFIX.length() + 33;
+        if (branch == null || branch.length() < base || !branch.startsWith(PREFIX)
+            || branch.charAt(PREFIX.length() + 16) != '.') {
+            return false;
+        }
+        return branch.length() == base || branchIndexOf(branch) >= 0;
     }
 
     /** The loop hash carried by one of our branches. */
     static long loopHashOf(String branch) {
-        return Long.parseUnsignedLong(branch, PREFIX.length() + 17, branch.length(), 16);
+        return Long.parseUnsignedLong(branch, PREFIX.length() + 17, PREFIX.length() + 33, 16);
+    }
+
+    /** The transaction hash carried by one of our branches. */
+    static long transactionHashOf(String branch) {
+        return Long.parseUnsignedLong(branch, PREFIX.length(), PREFIX.length() + 16, 16);
+    }
+
+    /** The index of a stateful branch; -1 for a stateless one (or anything else). */
+    static int branchIndexOf(String branch) {
+        int base = PREFIX.length() + 33;
+        int n = branch.length() - base - 1;
+        if (n < 1 || n > 4 || branch.charAt(base) != '.') {
+            return -1;
+        }
+        int v = 0;
+        for (int i = base + 1; i < branch.length(); i++) {
+            char c = branch.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     private static int hex(long v, char[] out, int o) {

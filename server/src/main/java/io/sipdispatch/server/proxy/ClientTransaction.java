@@ -123,6 +123,21 @@ public final class ClientTransaction {
         }
     }
 
+    /**
+     * Gives the transaction up without a word to its user: no more retransmissions, no timeout. For a
+     * branch the proxy core has stopped waiting for (its no-reply timer fired, or its destination is dead).
+     */
+    public void abandon() {
+        if (state != State.TERMINATED) {
+            terminate();
+        }
+    }
+
+    /** Whether a response of any kind has come. */
+    public boolean answered() {
+        return state != State.CALLING && state != State.TRYING;
+    }
+
     /** A response matched to this transaction (§17.1.3). */
     public void receive(int status, Object response) {
         switch (state) {

@@ -29,6 +29,26 @@ public final class ProxyCounters {
     public final LongAdder affinityMisses = new LongAdder();
     /** A remembered request pushed out of its slot by a newer one before its time was up. */
     public final LongAdder affinityEvictions = new LongAdder();
+    /** Stateful mode: server transactions created, and the live ones (lingering included). */
+    public final LongAdder transactions = new LongAdder();
+    public final LongAdder liveTransactions = new LongAdder();
+    /** A new request refused (503) because the transaction table was full. */
+    public final LongAdder transactionsRefused = new LongAdder();
+    /** Retransmitted requests a server transaction absorbed (answered with its last response, or silently). */
+    public final LongAdder retransmissionsAbsorbed = new LongAdder();
+    /** Branches whose destination did not answer in time, could not be reached, or failed as configured. */
+    public final LongAdder branchTimeouts = new LongAdder();
+    public final LongAdder branchTransportErrors = new LongAdder();
+    /** A request moved to the next destination. */
+    public final LongAdder failovers = new LongAdder();
+    /** Destinations marked by failover, and those that turned inactive by it. */
+    public final LongAdder destinationsMarked = new LongAdder();
+    public final LongAdder destinationsDown = new LongAdder();
+    /** CANCELs received that matched a transaction, and CANCELs sent to branches. */
+    public final LongAdder cancelsReceived = new LongAdder();
+    public final LongAdder cancelsSent = new LongAdder();
+    /** Messages read on one event loop and handed to the loop that owns their transaction. */
+    public final LongAdder handovers = new LongAdder();
     private final EnumMap<Violation, LongAdder> rejected = new EnumMap<>(Violation.class);
     private final EnumMap<Drop, LongAdder> dropped = new EnumMap<>(Drop.class);
 
@@ -70,6 +90,18 @@ public final class ProxyCounters {
         m.put("affinity_hits", affinityHits.sum());
         m.put("affinity_misses", affinityMisses.sum());
         m.put("affinity_evictions", affinityEvictions.sum());
+        m.put("transactions", transactions.sum());
+        m.put("live_transactions", liveTransactions.sum());
+        m.put("transactions_refused", transactionsRefused.sum());
+        m.put("retransmissions_absorbed", retransmissionsAbsorbed.sum());
+        m.put("branch_timeouts", branchTimeouts.sum());
+        m.put("branch_transport_errors", branchTransportErrors.sum());
+        m.put("failovers", failovers.sum());
+        m.put("destinations_marked", destinationsMarked.sum());
+        m.put("destinations_down", destinationsDown.sum());
+        m.put("cancels_received", cancelsReceived.sum());
+        m.put("cancels_sent", cancelsSent.sum());
+        m.put("handovers", handovers.sum());
         rejected.forEach((v, n) -> {
             if (n.sum() > 0) {
                 m.put("rejected_" + v.name().toLowerCase(), n.sum());

@@ -7,6 +7,7 @@ import io.sipdispatch.server.config.DispatchSpec;
 import io.sipdispatch.server.config.DispatcherSettings;
 import io.sipdispatch.server.config.MatchSpec;
 import io.sipdispatch.server.config.RouteSpec;
+import io.sipdispatch.server.config.SipdispatchConfig;
 import io.sipdispatch.server.config.StepSpec;
 import io.sipdispatch.sip.SipMessage;
 import io.sipdispatch.sip.SipParseException;
@@ -32,13 +33,13 @@ public final class Router {
      *
      * @throws IllegalArgumentException naming the route and what is wrong with it
      */
-    public static Router compile(List<RouteSpec> routes, DispatcherSettings settings) {
+    public static Router compile(List<RouteSpec> routes, DispatcherSettings settings, SipdispatchConfig.ProxyMode mode) {
         List<Rule> rules = new ArrayList<>();
         int i = 0;
         for (RouteSpec r : routes) {
             String name = r.name() != null ? r.name() : "route-" + i;
             try {
-                rules.add(compile(name, r, settings));
+                rules.add(compile(name, r, settings, mode));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("routes[" + i + "] (" + name + "): " + e.getMessage(), e);
             }
@@ -47,7 +48,8 @@ public final class Router {
         return new Router(rules);
     }
 
-    private static Rule compile(String name, RouteSpec r, DispatcherSettings settings) {
+    private static Rule compile(String name, RouteSpec r, DispatcherSettings settings, SipdispatchConfig.ProxyMode global) {
+        boolean stateful = (r.mode() != null ? r.mode() : global) == SipdispatchConfig.ProxyMode.STATEFUL;
         MatchSpec m = r.match();
         LinkedHashSet<String> methods = new LinkedHashSet<>();
         for (String s : m.method()) {
@@ -65,21 +67,26 @@ public final class Router {
             DispatchSpec d = r.dispatch();
             List<Rule.Step> steps = new ArrayList<>();
             for (StepSpec s : d.steps()) {
-                steps.add(new Rule.Step(s.set(), algorithm(s, settings)));
+                steps.add(new Rule.Step(s.set(), algorithm(s, settings, stateful)));
             }
-            action = new Rule.Dispatch(steps, d, r.whenNoneLeft());
+            if (d.failover() != null && !stateful) {
+                throw new IllegalArgumentException("'failover' needs the stateful mode: a stateless proxy keeps no"
+                    + " transaction to fail over from");
+            }
+            action = new Rule.Dispatch(steps, d, r.whenNoneLeft(),
+                d.failover() == null ? Failover.NONE : Failover.of(d.failover()));
         } else if (r.relay() != null) {
             action = new Rule.Relay();
         } else {
             action = new Rule.Reply(r.reply());
         }
         return new Rule(name, methods, pattern(m.ruriUser()), pattern(m.ruriHost()), pattern(m.ruri()), headers,
-            sources, m.sourceInSet(), action);
+            sources, m.sourceInSet(), action, stateful);
     }
 
-    static Algorithm algorithm(StepSpec s, DispatcherSettings settings) {
+    static Algorithm algorithm(StepSpec s, DispatcherSettings settings, boolean stateful) {
         Algorithm a = Algorithms.parse(s.algorithm(), settings.numberingKind(), settings.hashMode(), s.key());
-        if (a.parallel()) {
+        if (a.parallel() && !stateful) {
             // Forking to every destination at once needs transactions to merge the answers (RFC 3261 §16.7).
             throw new IllegalArgumentException("algorithm '" + s.algorithm() + "' (" + a.name()
                 + ") forks to every destination at once, which needs the stateful mode");
@@ -99,6 +106,16 @@ public final class Router {
             }
         }
         return null;
+    }
+
+    /** Whether any route forwards statefully. */
+    boolean anyStateful() {
+        for (Rule r : rules) {
+            if (r.stateful()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The set ids the routes dispatch to, to warn about sets the list does not have. */

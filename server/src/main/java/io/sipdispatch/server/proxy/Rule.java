@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 /** One compiled route of the configuration: its conditions and its action. */
 record Rule(String name, Set<String> methods, Pattern ruriUser, Pattern ruriHost, Pattern ruri,
-            Map<String, Pattern> headers, List<Cidr> sources, Integer sourceInSet, Action action) {
+            Map<String, Pattern> headers, List<Cidr> sources, Integer sourceInSet, Action action, boolean stateful) {
 
     /** What a matching rule does. */
     sealed interface Action permits Dispatch, Relay, Reply {
@@ -25,8 +25,17 @@ record Rule(String name, Set<String> methods, Pattern ruriUser, Pattern ruriHost
     record Step(int set, Algorithm algorithm) {
     }
 
-    /** Choose from the sets of {@code steps}, in order. */
-    record Dispatch(List<Step> steps, DispatchSpec spec, ReplySpec whenNoneLeft) implements Action {
+    /** Choose from the sets of {@code steps}, in order; fail over as {@code failover} says (stateful mode). */
+    record Dispatch(List<Step> steps, DispatchSpec spec, ReplySpec whenNoneLeft, Failover failover) implements Action {
+        /** Whether the steps fork to every destination at once (Kamailio algorithm 12). */
+        boolean parallel() {
+            for (Step s : steps) {
+                if (s.algorithm().parallel()) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** Forward to the Route or Request-URI as the request names them. */

@@ -81,7 +81,7 @@ public final class ServerTransaction {
                 } else if (invite && status < 300) {
                     // RFC 6026: Accepted absorbs retransmitted INVITEs while the 2xx is the user's to repeat.
                     state = State.ACCEPTED;
-                    endTimer = scheduler.schedule(timers.transactionTimeoutMillis(), this::terminate);
+                    endTimer = scheduler.schedule(timers.lingerMillis(), this::terminate);
                 } else if (invite) {
                     state = State.COMPLETED;
                     if (!reliable) {
@@ -91,11 +91,11 @@ public final class ServerTransaction {
                     endTimer = scheduler.schedule(timers.transactionTimeoutMillis(), this::ackTimeout);
                 } else {
                     state = State.COMPLETED;
-                    // Timer J: 64·T1 over UDP, 0 over a stream.
+                    // Timer J: 64·T1 (or the configured linger) over UDP, 0 over a stream.
                     if (reliable) {
                         terminate();
                     } else {
-                        endTimer = scheduler.schedule(timers.transactionTimeoutMillis(), this::terminate);
+                        endTimer = scheduler.schedule(timers.lingerMillis(), this::terminate);
                     }
                 }
             }

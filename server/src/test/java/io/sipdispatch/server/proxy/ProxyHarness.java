@@ -42,8 +42,31 @@ final class ProxyHarness {
 
     final List<Sent> sent = new ArrayList<>();
     final List<Listener> listeners = new ArrayList<>();
-    final StatelessProxy proxy;
+    final SipProxy proxy;
     final ProxyCounters counters = new ProxyCounters();
+    /** Virtual time for the transaction timers; hand-overs and broadcasts run on the next advance. */
+    final VirtualClock clock = new VirtualClock();
+    final Shards shards = new Shards() {
+        @Override
+        public int count() {
+            return 1;
+        }
+
+        @Override
+        public int current() {
+            return 0;
+        }
+
+        @Override
+        public void execute(int shard, Runnable task) {
+            clock.schedule(0, task);
+        }
+
+        @Override
+        public TransactionScheduler scheduler(int shard) {
+            return clock;
+        }
+    };
     DispatchSnapshot snapshot;
 
     ProxyHarness(String yaml, String list) throws Exception {
@@ -53,11 +76,11 @@ final class ProxyHarness {
         }
         snapshot = new DispatchSnapshot(DispatchTable.build(ListFile.parse("test.list", new StringReader(list)), null,
             config.dispatcher().numberingKind()));
-        Router router = Router.compile(config.routes(), config.dispatcher());
+        Router router = Router.compile(config.routes(), config.dispatcher(), config.mode());
         Myself myself = new Myself(listeners, config.aliases());
-        proxy = new StatelessProxy(config, listeners, myself, router, () -> snapshot,
+        proxy = new SipProxy(config, listeners, myself, router, () -> snapshot,
             (via, to, bytes, conn) -> sent.add(new Sent(via, to, new String(bytes, StandardCharsets.UTF_8), conn)),
-            counters);
+            shards, counters);
     }
 
     static final String LISTEN = """

@@ -100,9 +100,49 @@ class RouterTest {
             dispatcher: { list_file: x.list }
             routes:
               - dispatch: { set: 1, algorithm: 12 }
+                mode: stateless
             """);
-        assertThatThrownBy(() -> Router.compile(cfg.routes(), cfg.dispatcher()))
+        assertThatThrownBy(() -> Router.compile(cfg.routes(), cfg.dispatcher(), cfg.mode()))
             .hasMessageContaining("routes[0]").hasMessageContaining("stateful");
+    }
+
+    @Test
+    void aParallelAlgorithmIsAcceptedStatefully() throws Exception {
+        var cfg = ConfigLoader.parse("t.yaml", LISTEN + """
+            dispatcher: { list_file: x.list }
+            routes:
+              - dispatch: { set: 1, algorithm: 12 }
+            """);
+        assertThat(Router.compile(cfg.routes(), cfg.dispatcher(), cfg.mode()).anyStateful()).isTrue();
+    }
+
+    @Test
+    void failoverIsRefusedOnAStatelessRoute() throws Exception {
+        var cfg = ConfigLoader.parse("t.yaml", LISTEN + """
+            mode: stateless
+            dispatcher: { list_file: x.list }
+            routes:
+              - dispatch: { set: 1, algorithm: 4, failover: { on: [timeout] } }
+            """);
+        assertThatThrownBy(() -> Router.compile(cfg.routes(), cfg.dispatcher(), cfg.mode()))
+            .hasMessageContaining("routes[0]").hasMessageContaining("failover");
+    }
+
+    @Test
+    void failoverCodesAndClassesNeverCoverBusyCancelledOrDeclinedUnlessNamed() {
+        Failover f = Failover.of(new io.sipdispatch.server.config.FailoverSpec(null, null,
+            java.util.List.of("4xx", "5xx", "6xx"), null, null));
+        assertThat(f.failsOver(500)).isTrue();
+        assertThat(f.failsOver(404)).isTrue();
+        assertThat(f.failsOver(486)).isFalse();
+        assertThat(f.failsOver(487)).isFalse();
+        assertThat(f.failsOver(603)).isFalse();
+        assertThat(f.failsOver(302)).isFalse();
+        Failover named = Failover.of(new io.sipdispatch.server.config.FailoverSpec(null, null,
+            java.util.List.of("486", "503"), null, null));
+        assertThat(named.failsOver(486)).isTrue();
+        assertThat(named.failsOver(500)).isFalse();
+        assertThat(named.onTimeout()).isFalse();
     }
 
     @Test
@@ -113,7 +153,7 @@ class RouterTest {
               - name: main
                 dispatch: { set: 1, algorithm: fastest }
             """);
-        assertThatThrownBy(() -> Router.compile(cfg.routes(), cfg.dispatcher()))
+        assertThatThrownBy(() -> Router.compile(cfg.routes(), cfg.dispatcher(), cfg.mode()))
             .hasMessageContaining("routes[0] (main)").hasMessageContaining("fastest");
     }
 }

@@ -24,6 +24,7 @@ class StatelessProxyTest {
 
     static ProxyHarness harness(String extra) throws Exception {
         return new ProxyHarness(LISTEN + extra + """
+            mode: stateless
             dispatcher:
               list_file: dispatcher.list
             routes:

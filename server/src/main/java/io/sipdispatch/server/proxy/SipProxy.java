@@ -10,6 +10,7 @@ import io.sipdispatch.server.config.SipdispatchConfig;
 import io.sipdispatch.server.config.Transport;
 import io.sipdispatch.server.proxy.ProxyCounters.Drop;
 import io.sipdispatch.server.transport.Listener;
+import io.sipdispatch.server.transport.MessageSink;
 import io.sipdispatch.sip.Header;
 import io.sipdispatch.sip.MessageEditor;
 import io.sipdispatch.sip.NameAddr;
@@ -27,14 +28,18 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stateless proxy (RFC 3261 §16.11): each message is handled start to finish on the thread that read
- * it, and nothing is kept but the bounded {@link Affinity} memory.
+ * The proxy core. In the stateless mode (RFC 3261 §16.11) each message is handled start to finish on the
+ * thread that read it, and nothing is kept but the bounded {@link Affinity} memory. In the stateful mode
+ * (§16.6–16.10, the default) a request is handed to the event loop that owns its transaction, and the
+ * {@link Transactions} layer forwards it, absorbs retransmissions, merges the branches' responses and fails
+ * over; ACKs of 2xx responses and CANCELs that match no transaction are still forwarded statelessly.
  *
  * <p>A request is validated (§16.3), checked for loops, routed by its Route set when the top Route names
  * this server (§16.4, loose and strict routing), or else by the first matching rule of the configuration;
@@ -43,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * the request. A response is forwarded when its top Via is ours: the Via is popped and the response sent to
  * the next Via's {@code received}/{@code rport} or sent-by (§16.7, §18.2.2, RFC 3581).
  */
-public final class StatelessProxy {
-    private static final Logger log = LoggerFactory.getLogger(StatelessProxy.class);
+public final class SipProxy implements MessageSink {
+    private static final Logger log = LoggerFactory.getLogger(SipProxy.class);
 
     private final SipValidator validator;
     private final SipLimits limits;
@@ -58,9 +63,13 @@ public final class StatelessProxy {
     private final boolean recordRoute;
     private final boolean path;
     private final ThreadLocal<SipParser> parsers;
+    /** Null when no route is stateful. */
+    private final Transactions transactions;
+    /** Whether requests routed by their Route set (in-dialog) are forwarded statefully: the top-level mode. */
+    private final boolean statefulRouteSet;
 
-    public StatelessProxy(SipdispatchConfig config, List<Listener> listeners, Myself myself, Router router,
-                          Supplier<DispatchSnapshot> snapshot, Outbound out, ProxyCounters counters) {
+    public SipProxy(SipdispatchConfig config, List<Listener> listeners, Myself myself, Router router,
+                          Supplier<DispatchSnapshot> snapshot, Outbound out, Shards shards, ProxyCounters counters) {
         this.limits = SipLimits.DEFAULT;
         this.validator = SipValidator.forProxy(config.compliance(), limits);
         this.myself = myself;
@@ -74,6 +83,19 @@ public final class StatelessProxy {
         this.affinity = new Affinity(config.dispatcher().affinityCapacity(), config.dispatcher().affinityTtl().toNanos(),
             counters.affinityEvictions);
         this.parsers = ThreadLocal.withInitial(() -> new SipParser(limits));
+        this.statefulRouteSet = config.mode() == SipdispatchConfig.ProxyMode.STATEFUL;
+        if (statefulRouteSet || router.anyStateful()) {
+            var ts = config.transactions();
+            this.transactions = new Transactions(shards, new SipTimers(ts.t1(), ts.t2(), ts.t4(), ts.waitTimer()),
+                ts.max(), config.dispatcher().probing().threshold(), out, counters);
+        } else {
+            this.transactions = null;
+        }
+    }
+
+    /** The transaction layer, or null in a purely stateless configuration. */
+    public Transactions transactions() {
+        return transactions;
     }
 
     public ProxyCounters counters() {
@@ -84,9 +106,15 @@ public final class StatelessProxy {
      * Handles one message: a UDP datagram or one message framed from a stream. {@code buf} is only read
      * during the call. {@code connection} is the stream connection it came on, null for UDP.
      */
+    @Override
     public void onMessage(byte[] buf, int off, int len, Listener in, InetSocketAddress source, Object connection) {
         SipParser parser = parsers.get();
         SipMessage m;
+        if (transactions != null) {
+            // A transaction keeps its request, and a message may move to another loop: its own bytes.
+            buf = Arrays.copyOfRange(buf, off, off + len);
+            off = 0;
+        }
         try {
             m = connection == null ? parser.parseDatagram(buf, off, len) : parser.parseFrame(buf, off, len);
         } catch (SipParseException e) {
@@ -99,12 +127,29 @@ public final class StatelessProxy {
             }
             return;
         }
+        if (m.isRequest()) {
+            counters.requestsIn.increment();
+        } else {
+            counters.responsesIn.increment();
+        }
+        handle(m, in, source, connection, false);
+    }
+
+    /**
+     * Handles a parsed message; {@code owned} when it has been handed to the loop that owns its transaction,
+     * after validation.
+     */
+    private void handle(SipMessage m, Listener in, InetSocketAddress source, Object connection, boolean owned) {
         try {
             if (m.isRequest()) {
-                counters.requestsIn.increment();
-                request(m, in, source, connection);
+                if (owned) {
+                    route(m, in, source, connection);
+                } else {
+                    request(m, in, source, connection);
+                }
+            } else if (owned) {
+                ownedResponse(m);
             } else {
-                counters.responsesIn.increment();
                 response(m);
             }
         } catch (SipParseException e) {
@@ -117,6 +162,13 @@ public final class StatelessProxy {
         } catch (RuntimeException e) {
             counters.dropped(Drop.INTERNAL_ERROR);
             log.debug("message from {} dropped", source, e);
+        }
+    }
+
+    @Override
+    public void unreachable(Listener via, InetSocketAddress peer) {
+        if (transactions != null) {
+            transactions.unreachable(peer);
         }
     }
 
@@ -135,6 +187,16 @@ public final class StatelessProxy {
             }
             return;
         }
+        if (transactions != null && !transactions.onOwner(Branches.transactionHash(m, m.topVia()))) {
+            transactions.handOver(Branches.transactionHash(m, m.topVia()), () -> handle(m, in, source, connection, true));
+            return;
+        }
+        route(m, in, source, connection);
+    }
+
+    /** A valid request, on the loop that owns its transaction. */
+    private void route(SipMessage m, Listener in, InetSocketAddress source, Object connection) throws SipParseException {
+        boolean ack = "ACK".equals(m.method());
         Via top = m.topVia();
         long txn = Branches.transactionHash(m, top);
         // The Route values are read once: for the loop hash and for routing by them.
@@ -147,8 +209,24 @@ public final class StatelessProxy {
             }
             return;
         }
+        Upstream up = null;
+        if (transactions != null) {
+            up = Upstream.of(m, in, source, connection);
+            if (transactions.matchRequest(m, txn, up)) {
+                return;
+            }
+        }
+        boolean newTransaction = !ack && !"CANCEL".equals(m.method());
         MessageEditor ed = m.edit();
         Forwarding fwd = routeByRouteSet(m, ed, routes);
+        if (fwd != null && statefulRouteSet && newTransaction && fwd.target() != null) {
+            Listener outL = listenerFor(fwd.target().transport(), fwd.target().address().getAddress(), in);
+            if (outL != null && !fwd.target().secure()) {
+                startTransaction(m, txn, loop, up, new FixedPlan(m, ed, in, source, connection != null),
+                    new Hop(fwd, outL));
+                return;
+            }
+        }
         if (fwd == null) {
             DispatchSnapshot snap = snapshot.get();
             long now = System.nanoTime();
@@ -172,6 +250,17 @@ public final class StatelessProxy {
                         reply(m, in, source, connection, r.reply().code(), r.reply().reason(), null);
                     }
                     return;
+                } else if (action instanceof Rule.Dispatch d && rule.stateful() && newTransaction) {
+                    DispatchPlan plan = new DispatchPlan(m, d, in, source, connection != null, snap);
+                    Hop first = plan.next();
+                    if (first == null) {
+                        counters.noDestination.increment();
+                        ReplySpec none = d.whenNoneLeft();
+                        reply(m, in, source, connection, none.code(), none.reason(), null);
+                        return;
+                    }
+                    startTransaction(m, txn, loop, up, plan, first);
+                    return;
                 } else if (action instanceof Rule.Dispatch d) {
                     fwd = dispatch(m, d, in, source, snap);
                     if (fwd == null) {
@@ -184,6 +273,14 @@ public final class StatelessProxy {
                     }
                 } else {
                     fwd = relay(m, routes);
+                    if (fwd != null && fwd.target() != null && rule.stateful() && newTransaction) {
+                        Listener outL = listenerFor(fwd.target().transport(), fwd.target().address().getAddress(), in);
+                        if (outL != null && !fwd.target().secure()) {
+                            startTransaction(m, txn, loop, up, new FixedPlan(m, ed, in, source, connection != null),
+                                new Hop(fwd, outL));
+                            return;
+                        }
+                    }
                 }
                 if (fwd == null) {
                     counters.dropped(Drop.UNREACHABLE_NEXT_HOP);
@@ -224,6 +321,179 @@ public final class StatelessProxy {
             return;
         }
         forward(m, ed, in, source, connection, outL, target, Branches.branch(txn, loop));
+    }
+
+    /** Hands a new request to the transaction layer, unless its table is full (503, RFC 3261 §21.5.4). */
+    private void startTransaction(SipMessage m, long txn, long loop, Upstream up, Plan plan, Hop first) {
+        if (!transactions.hasRoom(txn)) {
+            counters.transactionsRefused.increment();
+            up.send(out, up.reply(m, 503, "Service Unavailable", "Retry-After: 5"));
+            counters.repliesSent.increment();
+            return;
+        }
+        transactions.start(m, txn, loop, up, plan, first);
+    }
+
+    /**
+     * The destinations of a dispatch rule, set after set, in each set's selection order. A destination is
+     * checked when its turn comes, so that a mark made meanwhile (by this request's own failover or any
+     * other) is seen at once.
+     */
+    private final class Candidates {
+        private final SipMessage m;
+        private final Rule.Dispatch d;
+        private final Listener in;
+        private final InetSocketAddress source;
+        private final DispatchSnapshot snap;
+        private final boolean stateful;
+        private SipRequestKey key;
+        private int step;
+        private List<Destination> current;
+        private int pos;
+
+        Candidates(SipMessage m, Rule.Dispatch d, Listener in, InetSocketAddress source, DispatchSnapshot snap,
+                   boolean stateful) {
+            this.m = m;
+            this.d = d;
+            this.in = in;
+            this.source = source;
+            this.snap = snap;
+            this.stateful = stateful;
+        }
+
+        Forwarding next() {
+            while (true) {
+                if (current == null) {
+                    if (step >= d.steps().size()) {
+                        return null;
+                    }
+                    Rule.Step st = d.steps().get(step++);
+                    DestinationSet set = snap.table().set(st.set());
+                    if (set == null) {
+                        continue;
+                    }
+                    if (key == null) {
+                        key = new SipRequestKey(m, source.getAddress().getHostAddress(), source.getPort(),
+                            d.spec().userOnly());
+                    }
+                    current = Selection.select(set, st.algorithm(), key, d.spec().useDefault(),
+                        !stateful || d.spec().keepsFailoverList() || st.algorithm().parallel(), d.spec().maxResults())
+                        .candidates();
+                    pos = 0;
+                }
+                while (pos < current.size()) {
+                    Destination dest = current.get(pos++);
+                    if (pos > 1 && !dest.selectable()) {
+                        continue; // marked since the selection was made
+                    }
+                    Target t = snap.target(dest);
+                    if (t != null && (stateful ? reachable(t, in) : usable(t, in))) {
+                        return snap.forwarding(dest, d.spec().rewriteRequestUri());
+                    }
+                }
+                current = null;
+            }
+        }
+    }
+
+    /** The plan of a stateful dispatch: the rule's destinations, each branch written for its own. */
+    private final class DispatchPlan implements Plan {
+        private final SipMessage m;
+        private final Rule.Dispatch d;
+        private final Listener in;
+        private final InetSocketAddress source;
+        private final boolean stream;
+        private final Candidates candidates;
+
+        DispatchPlan(SipMessage m, Rule.Dispatch d, Listener in, InetSocketAddress source, boolean stream,
+                     DispatchSnapshot snap) {
+            this.m = m;
+            this.d = d;
+            this.in = in;
+            this.source = source;
+            this.stream = stream;
+            this.candidates = new Candidates(m, d, in, source, snap, true);
+        }
+
+        @Override
+        public Hop next() {
+            Forwarding f = candidates.next();
+            if (f == null) {
+                return null;
+            }
+            Target t = f.target();
+            return new Hop(f, listenerFor(t.transport(), t.address().getAddress(), in));
+        }
+
+        @Override
+        public byte[] write(Hop hop, String branch, int maxBreadth) throws SipParseException {
+            MessageEditor ed = m.edit();
+            if (hop.forwarding().rewroteRequestUri()) {
+                ed.setRequestUriHostPort(hostOf(hop.target().hostPort()), hop.target().address().getPort());
+            }
+            if (maxBreadth >= 0) {
+                ed.removeHeader("Max-Breadth");
+                ed.addHeader("Max-Breadth", Integer.toString(maxBreadth));
+            }
+            return forwardBytes(m, ed, in, source, stream, hop.out(), hop.target(), branch);
+        }
+
+        @Override
+        public Failover failover() {
+            return d.failover();
+        }
+
+        @Override
+        public ReplySpec whenNoneLeft() {
+            return d.whenNoneLeft();
+        }
+
+        @Override
+        public boolean parallel() {
+            return d.parallel();
+        }
+    }
+
+    /** The plan of a request with one next hop (routed by its Route set, or relayed): no failover. */
+    private final class FixedPlan implements Plan {
+        private final SipMessage m;
+        private final MessageEditor ed;
+        private final Listener in;
+        private final InetSocketAddress source;
+        private final boolean stream;
+
+        FixedPlan(SipMessage m, MessageEditor ed, Listener in, InetSocketAddress source, boolean stream) {
+            this.m = m;
+            this.ed = ed;
+            this.in = in;
+            this.source = source;
+            this.stream = stream;
+        }
+
+        @Override
+        public Hop next() {
+            return null;
+        }
+
+        @Override
+        public byte[] write(Hop hop, String branch, int maxBreadth) throws SipParseException {
+            return forwardBytes(m, ed, in, source, stream, hop.out(), hop.target(), branch);
+        }
+
+        @Override
+        public Failover failover() {
+            return Failover.NONE;
+        }
+
+        @Override
+        public ReplySpec whenNoneLeft() {
+            return null;
+        }
+
+        @Override
+        public boolean parallel() {
+            return false;
+        }
     }
 
     /**
@@ -340,22 +610,7 @@ public final class StatelessProxy {
     /** The first candidate of the dispatch steps that this server can reach from {@code in}. */
     private Forwarding dispatch(SipMessage m, Rule.Dispatch d, Listener in, InetSocketAddress source,
                                 DispatchSnapshot snap) {
-        SipRequestKey key = new SipRequestKey(m, source.getAddress().getHostAddress(), source.getPort(), d.spec().userOnly());
-        for (Rule.Step step : d.steps()) {
-            DestinationSet set = snap.table().set(step.set());
-            if (set == null) {
-                continue;
-            }
-            Selection sel = Selection.select(set, step.algorithm(), key, d.spec().useDefault(), true,
-                d.spec().maxResults());
-            for (Destination dest : sel.candidates()) {
-                Target t = snap.target(dest);
-                if (t != null && usable(t, in)) {
-                    return snap.forwarding(dest, d.spec().rewriteRequestUri());
-                }
-            }
-        }
-        return null;
+        return new Candidates(m, d, in, source, snap, false).next();
     }
 
     /**
@@ -371,6 +626,11 @@ public final class StatelessProxy {
             return false;
         }
         return listenerFor(t.transport(), t.address().getAddress(), in) != null;
+    }
+
+    /** Whether a stateful branch can go to {@code t}: any transport sipdispatch listens on but TLS. */
+    private boolean reachable(Target t, Listener in) {
+        return t != null && !t.secure() && listenerFor(t.transport(), t.address().getAddress(), in) != null;
     }
 
     /** The socket to send from: the incoming one when it fits, else the first of the transport and family. */
@@ -389,6 +649,14 @@ public final class StatelessProxy {
 
     private void forward(SipMessage m, MessageEditor ed, Listener in, InetSocketAddress source, Object connection,
                          Listener outL, Target target, String branch) throws SipParseException {
+        byte[] bytes = forwardBytes(m, ed, in, source, connection != null, outL, target, branch);
+        out.send(outL, target.address(), bytes, null);
+        counters.requestsForwarded.increment();
+    }
+
+    /** §16.6 steps 3–8 on {@code ed}: the request as it leaves for {@code target} with branch {@code branch}. */
+    private byte[] forwardBytes(SipMessage m, MessageEditor ed, Listener in, InetSocketAddress source, boolean stream,
+                                Listener outL, Target target, String branch) throws SipParseException {
         // §16.6 step 3: Max-Forwards (the validator has refused 0).
         if (m.has(Header.MAX_FORWARDS)) {
             ed.decrementMaxForwards();
@@ -410,11 +678,9 @@ public final class StatelessProxy {
         if (path && "REGISTER".equals(method)) {
             ed.addHeaderFirst("Path", "<" + rrUri(outL, dst, false) + ">");
         }
-        recordSource(m, ed, source, connection != null);
+        recordSource(m, ed, source, stream);
         ed.pushVia("SIP/2.0/" + outL.transport().viaName() + " " + outL.hostPort(dst) + ";branch=" + branch);
-        byte[] bytes = ed.toBytes();
-        out.send(outL, target.address(), bytes, null);
-        counters.requestsForwarded.increment();
+        return ed.toBytes();
     }
 
     /**
@@ -439,7 +705,7 @@ public final class StatelessProxy {
         }
     }
 
-    private static boolean sameAddress(String host, InetAddress a) {
+    static boolean sameAddress(String host, InetAddress a) {
         String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         if (a instanceof Inet6Address) {
             if (h.indexOf(':') < 0) {
@@ -496,6 +762,28 @@ public final class StatelessProxy {
             counters.dropped(Drop.RESPONSE_NOT_OURS);
             return;
         }
+        if (transactions != null && Branches.branchIndexOf(top.branch()) >= 0) {
+            long key = Branches.transactionHashOf(top.branch());
+            if (!transactions.onOwner(key)) {
+                transactions.handOver(key, () -> handle(m, null, null, null, true));
+                return;
+            }
+            ownedResponse(m);
+            return;
+        }
+        relayStateless(m);
+    }
+
+    /** A valid response to a stateful branch of ours, on the loop that owns its transaction. */
+    private void ownedResponse(SipMessage m) throws SipParseException {
+        String branch = m.topVia().branch();
+        if (!transactions.response(m, Branches.transactionHashOf(branch), Branches.branchIndexOf(branch))) {
+            relayStateless(m); // no transaction: forwarded statelessly (RFC 3261 §16.7)
+        }
+    }
+
+    /** §16.11: the top Via popped, the response sent where the next Via says. */
+    private void relayStateless(SipMessage m) throws SipParseException {
         List<Via> vias = m.vias();
         if (vias.size() < 2) {
             counters.dropped(Drop.RESPONSE_NO_NEXT_VIA);

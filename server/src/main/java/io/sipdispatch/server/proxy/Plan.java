@@ -1,0 +1,27 @@
+package io.sipdispatch.server.proxy;
+
+import io.sipdispatch.server.config.ReplySpec;
+import io.sipdispatch.sip.SipParseException;
+
+/**
+ * How a stateful transaction forwards its request: the destinations to try in order, the request each
+ * branch sends, and what to do when one fails. The proxy core makes one per request.
+ */
+interface Plan {
+    /** The next destination to try, or null when none is left. */
+    Hop next();
+
+    /**
+     * The request as branch {@code branch} sends it to {@code hop}; {@code maxBreadth} is the Max-Breadth
+     * value the branch carries (RFC 5393), or -1 to leave the header as received.
+     */
+    byte[] write(Hop hop, String branch, int maxBreadth) throws SipParseException;
+
+    Failover failover();
+
+    /** The reply when failover has tried every destination; null to answer with the best response. */
+    ReplySpec whenNoneLeft();
+
+    /** Fork to every destination at once (Kamailio algorithm 12) rather than one after the other. */
+    boolean parallel();
+}
