@@ -6,9 +6,10 @@
 #   - every request not routed by a Route naming sipdispatch goes to set 1 as outbound proxy (Request-URI
 #     and Route untouched, like Kamailio's ds_select_dst), algorithm DS_ALG (default 4, round-robin);
 #   - Record-Route on, strict compliance; no probing in stateless mode;
-#   - stateful: the failover configuration (2 s no-reply timer, 500/timeout → inactive+probing, next
-#     destination, 404 No destination; OPTIONS probing every DS_PING s). This version forwards statelessly
-#     in both modes: the transaction layer is not in it yet.
+#   - stateful: the seed's failover configuration: transactions, a 2 s no-reply timer, a timeout, a
+#     transport error (ICMP unreachable) or a 500 marks the destination inactive+probing and moves the call
+#     to the next destination; 404 No destination when none is left. (OPTIONS probing, which would bring a
+#     marked destination back, comes with the health checks.)
 # Works from any directory; builds only when the runnable jar is missing or older than the sources.
 # Scratch files go to $RUN_DIR (or a fresh temporary folder). SIGTERM stops it within 5 s.
 set -euo pipefail
@@ -49,7 +50,7 @@ listen:
   - tcp:127.0.0.1:5060
 compliance: strict
 record_route: true
-mode: stateless
+mode: $MODE
 dispatcher:
   list_file: dispatcher.list
 routes:
@@ -58,6 +59,7 @@ routes:
       set: 1
       algorithm: $DS_ALG
       target: outbound-proxy
+$([ "$MODE" = stateful ] && echo "      failover: { no_reply_timeout: 2s, on: [timeout, transport_error, 500], mark: inactive+probing }")
     when_none_left: { reply: $([ "$MODE" = stateful ] && echo 404 || echo 503), reason: No destination }
 YAML
 

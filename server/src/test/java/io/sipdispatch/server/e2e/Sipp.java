@@ -99,8 +99,14 @@ public final class Sipp {
      */
     public static Backend backend(Path dir, String name, IpFamily family, Transport transport, int port,
                                   Duration lifetime) {
+        return backend(dir, name, family, transport, port, lifetime, "uas.xml");
+    }
+
+    /** As {@link #backend(Path, String, IpFamily, Transport, int, Duration)}, running scenario {@code scenarioFile}. */
+    public static Backend backend(Path dir, String name, IpFamily family, Transport transport, int port,
+                                  Duration lifetime, String scenarioFile) {
         requireInstalled();
-        return Backend.start(dir, name, family, transport, port, lifetime);
+        return Backend.start(dir, name, family, transport, port, lifetime, scenarioFile);
     }
 
     /** A caller that will run scenario {@code scenarioFile} (e.g. {@code uac_call.xml}). */
@@ -184,8 +190,9 @@ public final class Sipp {
             this.command = command;
         }
 
-        static Backend start(Path dir, String name, IpFamily family, Transport transport, int port, Duration lifetime) {
-            Path scenario = scenario(dir, "uas.xml");
+        static Backend start(Path dir, String name, IpFamily family, Transport transport, int port, Duration lifetime,
+                             String scenarioFile) {
+            Path scenario = scenario(dir, scenarioFile);
             List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", scenario.toString(),
                 "-i", family.address(), "-p", Integer.toString(port), "-t", transport.sippMode(),
                 "-nostdin", "-timeout", Math.max(1, lifetime.toSeconds()) + "s",
