@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  * branch have ended, so that retransmissions on either side keep matching.
  */
 final class ProxyTransaction implements ServerTransaction.Wire, ServerTransaction.User {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProxyTransaction.class);
 
     /** How a branch ended without a final response of its own. */
     enum Outcome { TIMEOUT, TRANSPORT_ERROR, DESTINATION_DOWN }
@@ -231,7 +232,7 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
         Failover f = plan.failover();
         if (d != null && !canceled && !finalSent && f.failsOver(status)) {
             consider(status, resp, false);
-            failed(d);
+            failed(d, "answered " + status);
             if (!plan.parallel()) {
                 tryNext();
             } else {
@@ -269,7 +270,7 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
         consider(local, null, !failsOver);
         if (failsOver) {
             if (outcome != Outcome.DESTINATION_DOWN) {
-                failed(d);
+                failed(d, outcome == Outcome.TIMEOUT ? "no answer in time" : "transport error");
             }
             if (!plan.parallel()) {
                 tryNext();
@@ -286,7 +287,7 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
     }
 
     /** ds_mark_dst: the route's mark; a destination that turns inactive is failed over everywhere. */
-    private void failed(Destination d) {
+    private void failed(Destination d, String why) {
         int flags = plan.failover().markFlags();
         if (flags == 0) {
             return;
@@ -294,6 +295,11 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
         int before = d.state();
         int after = d.markFailed(flags, layer.probingThreshold);
         layer.counters.destinationsMarked.increment();
+        if (before != after) {
+            // A state change, not a message: logged once per change, however many calls see it.
+            log.warn("destination {} of set {}: {} -> {} ({})", d.uri(), d.record().setId(),
+                DestinationFlags.code(before), DestinationFlags.code(after), why);
+        }
         if ((before & DestinationFlags.INACTIVE) == 0 && (after & DestinationFlags.INACTIVE) != 0) {
             layer.counters.destinationsDown.increment();
             layer.destinationDown(d);
