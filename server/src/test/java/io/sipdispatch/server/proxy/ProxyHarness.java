@@ -46,20 +46,34 @@ final class ProxyHarness {
     final ProxyCounters counters = new ProxyCounters();
     /** Virtual time for the transaction timers; hand-overs and broadcasts run on the next advance. */
     final VirtualClock clock = new VirtualClock();
+    /** The event loops the transactions are spread over, and the one the test is "on" now. */
+    int shardCount = 1;
+    int currentShard;
+    /** Which shard each handed-over task ran on, in order. */
+    final List<Integer> ranOn = new ArrayList<>();
     final Shards shards = new Shards() {
         @Override
         public int count() {
-            return 1;
+            return shardCount;
         }
 
         @Override
         public int current() {
-            return 0;
+            return currentShard;
         }
 
         @Override
         public void execute(int shard, Runnable task) {
-            clock.schedule(0, task);
+            clock.schedule(0, () -> {
+                int was = currentShard;
+                currentShard = shard;
+                ranOn.add(shard);
+                try {
+                    task.run();
+                } finally {
+                    currentShard = was;
+                }
+            });
         }
 
         @Override
@@ -70,6 +84,11 @@ final class ProxyHarness {
     DispatchSnapshot snapshot;
 
     ProxyHarness(String yaml, String list) throws Exception {
+        this(yaml, list, 1);
+    }
+
+    ProxyHarness(String yaml, String list, int shardCount) throws Exception {
+        this.shardCount = shardCount;
         SipdispatchConfig config = ConfigLoader.parse("test.yaml", yaml);
         for (int i = 0; i < config.listen().size(); i++) {
             listeners.add(new Listener(config.listen().get(i), i));

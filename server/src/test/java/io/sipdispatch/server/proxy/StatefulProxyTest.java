@@ -25,6 +25,10 @@ class StatefulProxyTest {
         """;
 
     static ProxyHarness harness() throws Exception {
+        return harness(1);
+    }
+
+    static ProxyHarness harness(int shards) throws Exception {
         return new ProxyHarness(LISTEN + """
             dispatcher:
               list_file: dispatcher.list
@@ -40,6 +44,9 @@ class StatefulProxyTest {
               - name: plain
                 match: { ruri_user: '^plain' }
                 dispatch: { set: 1, algorithm: 8 }
+              - name: last-resort
+                match: { ruri_user: '^lastresort' }
+                dispatch: { set: 1, algorithm: 4, flags: d, failover: { on: [500], mark: none } }
               - name: sl
                 match: { ruri_user: '^sl' }
                 mode: stateless
@@ -50,7 +57,7 @@ class StatefulProxyTest {
                   algorithm: 8
                   failover: { no_reply_timeout: 2s, ringing_timeout: 60s, on: [timeout, transport_error, 500, 503] }
                 when_none_left: { reply: 404, reason: No destination }
-            """, LIST);
+            """, LIST, shards);
     }
 
     static InetSocketAddress backend(int port) {
@@ -224,6 +231,33 @@ class StatefulProxyTest {
         assertThat(h.counters.transactions.sum()).isZero();
     }
 
+    @Test
+    void aMessageReadOnAnotherLoopIsHandedToTheLoopThatOwnsItsTransaction() throws Exception {
+        ProxyHarness h = harness(2);
+        String inv = invite("c1@x", "z9hG4bK-a");
+        // Read on each loop in turn: one of them owns the transaction, the other hands the INVITE over.
+        h.currentShard = 0;
+        h.receive(inv);
+        boolean ownedBy0 = !h.sent.isEmpty();
+        h.clock.advance(0);
+        assertThat(h.counters.handovers.sum()).isEqualTo(ownedBy0 ? 0 : 1);
+        int owner = ownedBy0 ? 0 : 1;
+        Sent fwd = requestsTo(h, 5071, "INVITE").get(0);
+        // The retransmission, read on the other loop, reaches the same transaction: absorbed there.
+        h.currentShard = 1 - owner;
+        h.receive(inv);
+        assertThat(h.sent.size()).isEqualTo(2); // 100 Trying and the INVITE, nothing yet
+        h.clock.advance(0);
+        assertThat(h.ranOn).containsOnly(owner);
+        assertThat(h.counters.retransmissionsAbsorbed.sum()).isEqualTo(1);
+        assertThat(requestsTo(h, 5071, "INVITE")).hasSize(1);
+        // So does the destination's response, read on the other loop.
+        answer(h, fwd, 200, "OK");
+        h.clock.advance(0);
+        assertThat(toCaller(h)).endsWith("SIP/2.0 200 OK");
+        assertThat(h.ranOn).containsOnly(owner);
+    }
+
     // ---- failover ---------------------------------------------------------------------------------
 
     @Test
@@ -279,6 +313,30 @@ class StatefulProxyTest {
         // A new call finds nothing at all: the same reply, at once.
         Sent none = h.receive(invite("c2@x", "z9hG4bK-b"));
         assertThat(none.firstLine()).isEqualTo("SIP/2.0 404 No destination");
+    }
+
+    @Test
+    void withFlagDTheSetsDefaultDestinationIsTheLastResort() throws Exception {
+        ProxyHarness h = harness();
+        java.util.Set<Integer> firstTries = new java.util.HashSet<>();
+        java.util.Set<Integer> lastTries = new java.util.HashSet<>();
+        for (int call = 0; call < 4; call++) {
+            String callId = "c" + call + "@x";
+            h.receive(inviteTo("lastresort", callId, "z9hG4bK-" + call));
+            List<Integer> tried = new java.util.ArrayList<>();
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Sent s = h.sent.stream().filter(m -> m.firstLine().startsWith("INVITE ") && m.header("Call-ID").equals(callId))
+                    .reduce((x, y) -> y).orElseThrow();
+                tried.add(s.port());
+                answer(h, s, 500, "Server Error"); // round-robin moves on; every destination fails
+            }
+            assertThat(tried).as("call %d tried each destination once", call).doesNotHaveDuplicates();
+            firstTries.add(tried.get(0));
+            lastTries.add(tried.get(2));
+        }
+        // Round-robin rotates over two destinations; the third, the default, is always tried last.
+        assertThat(lastTries).hasSize(1);
+        assertThat(firstTries).hasSize(2).doesNotContainAnyElementsOf(lastTries);
     }
 
     @Test
