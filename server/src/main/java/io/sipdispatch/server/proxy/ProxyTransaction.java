@@ -119,20 +119,22 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
 
     private void fork(Hop hop, int maxBreadth) {
         int index = branches.size();
-        byte[] bytes;
-        try {
-            if (index > MAX_BRANCHES) {
-                throw new SipParseException(io.sipdispatch.sip.Violation.MALFORMED_START_LINE, "too many branches");
+        String branch = Branches.branch(key, loop, index);
+        byte[] bytes = null;
+        if (index <= MAX_BRANCHES) {
+            try {
+                bytes = plan.write(hop, branch, maxBreadth);
+            } catch (SipParseException e) {
+                // A request the validator let through but that cannot be rewritten: nobody downstream sees it.
             }
-            bytes = plan.write(hop, Branches.branch(key, loop, index), maxBreadth);
-        } catch (SipParseException e) {
-            // A request the validator let through but that cannot be rewritten: nobody downstream sees it.
+        }
+        if (bytes == null) {
             if (liveBranches() == 0) {
                 finish(500, up.reply(request, 500, "Server Internal Error", null));
             }
             return;
         }
-        ClientBranch b = new ClientBranch(this, index, hop, Branches.branch(key, loop, index), bytes);
+        ClientBranch b = new ClientBranch(this, index, hop, branch, bytes);
         branches.add(b);
         live++;
         attempts++;

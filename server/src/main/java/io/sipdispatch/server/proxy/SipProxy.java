@@ -219,13 +219,9 @@ public final class SipProxy implements MessageSink {
         boolean newTransaction = !ack && !"CANCEL".equals(m.method());
         MessageEditor ed = m.edit();
         Forwarding fwd = routeByRouteSet(m, ed, routes);
-        if (fwd != null && statefulRouteSet && newTransaction && fwd.target() != null) {
-            Listener outL = listenerFor(fwd.target().transport(), fwd.target().address().getAddress(), in);
-            if (outL != null && !fwd.target().secure()) {
-                startTransaction(m, txn, loop, up, new FixedPlan(m, ed, in, source, connection != null),
-                    new Hop(fwd, outL));
-                return;
-            }
+        if (fwd != null && statefulRouteSet && newTransaction
+            && startFixed(m, ed, txn, loop, up, fwd, in, source, connection)) {
+            return;
         }
         if (fwd == null) {
             DispatchSnapshot snap = snapshot.get();
@@ -273,13 +269,9 @@ public final class SipProxy implements MessageSink {
                     }
                 } else {
                     fwd = relay(m, routes);
-                    if (fwd != null && fwd.target() != null && rule.stateful() && newTransaction) {
-                        Listener outL = listenerFor(fwd.target().transport(), fwd.target().address().getAddress(), in);
-                        if (outL != null && !fwd.target().secure()) {
-                            startTransaction(m, txn, loop, up, new FixedPlan(m, ed, in, source, connection != null),
-                                new Hop(fwd, outL));
-                            return;
-                        }
+                    if (fwd != null && rule.stateful() && newTransaction
+                        && startFixed(m, ed, txn, loop, up, fwd, in, source, connection)) {
+                        return;
                     }
                 }
                 if (fwd == null) {
@@ -321,6 +313,21 @@ public final class SipProxy implements MessageSink {
             return;
         }
         forward(m, ed, in, source, connection, outL, target, Branches.branch(txn, loop));
+    }
+
+    /**
+     * Starts a transaction for a request with one next hop (routed by its Route set, or relayed); false when
+     * no socket here reaches it, and the stateless path answers.
+     */
+    private boolean startFixed(SipMessage m, MessageEditor ed, long txn, long loop, Upstream up, Forwarding fwd,
+                               Listener in, InetSocketAddress source, Object connection) {
+        Target t = fwd.target();
+        if (t == null || !reachable(t, in)) {
+            return false;
+        }
+        Hop hop = new Hop(fwd, listenerFor(t.transport(), t.address().getAddress(), in));
+        startTransaction(m, txn, loop, up, new FixedPlan(m, ed, in, source, connection != null), hop);
+        return true;
     }
 
     /** Hands a new request to the transaction layer, unless its table is full (503, RFC 3261 §21.5.4). */
