@@ -8,8 +8,8 @@
 #   - Record-Route on, strict compliance; no probing in stateless mode;
 #   - stateful: the seed's failover configuration: transactions, a 2 s no-reply timer, a timeout, a
 #     transport error (ICMP unreachable) or a 500 marks the destination inactive+probing and moves the call
-#     to the next destination; 404 No destination when none is left. (OPTIONS probing, which would bring a
-#     marked destination back, comes with the health checks.)
+#     to the next destination; 404 No destination when none is left; OPTIONS probing of every destination
+#     every DS_PING s (default 1), threshold 1, class 2 replies accepted.
 # Works from any directory; builds only when the runnable jar is missing or older than the sources.
 # Scratch files go to $RUN_DIR (or a fresh temporary folder). SIGTERM stops it within 5 s.
 set -euo pipefail
@@ -53,6 +53,7 @@ record_route: true
 mode: $MODE
 dispatcher:
   list_file: dispatcher.list
+$([ "$MODE" = stateful ] && echo "  probing: { interval: ${DS_PING}s, from: 'sip:dispatcher@127.0.0.1', reply_codes: class=2, mode: all, threshold: 1, recovery_threshold: 1 }")
 routes:
   - name: set-1
     dispatch:

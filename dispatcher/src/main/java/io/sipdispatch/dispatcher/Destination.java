@@ -26,6 +26,8 @@ public final class Destination {
         final AtomicInteger overloadChecks = new AtomicInteger();
         /** Consecutive failures while trying, counted against the probing threshold. */
         final AtomicInteger failures = new AtomicInteger();
+        /** Consecutive answered keepalives while inactive, counted against the recovery threshold. */
+        final AtomicInteger successes = new AtomicInteger();
         /** A 503's Retry-After: out of selection until this System.nanoTime instant; 0 when not suspended. */
         volatile long suspendedUntil;
 
@@ -130,6 +132,7 @@ public final class Destination {
      * kept as given. Returns the new state.
      */
     public int markFailed(int flags, int probingThreshold) {
+        rt.successes.set(0);
         if ((flags & DestinationFlags.TRYING) != 0 && (flags & DestinationFlags.INACTIVE) == 0) {
             int n = rt.failures.incrementAndGet();
             if (n >= Math.max(1, probingThreshold)) {
@@ -155,6 +158,23 @@ public final class Destination {
         if ((rt.state.get() & DestinationFlags.TRYING) != 0) {
             updateState(0, DestinationFlags.TRYING);
         }
+    }
+
+    /**
+     * A keepalive was answered with an accepted reply (Kamailio's {@code ds_options_callback}): a trying
+     * destination is active again at once; an inactive one at the {@code recoveryThreshold}-th answer in a row
+     * ({@code ds_inactive_threshold}). {@code keepProbing} says whether the probing bit stays (probing modes 1
+     * and 3) or is cleared (0 and 2). A disabled destination stays disabled. Returns the new state.
+     */
+    public int probeAnswered(int recoveryThreshold, boolean keepProbing) {
+        rt.failures.set(0);
+        int s = rt.state.get();
+        if ((s & DestinationFlags.INACTIVE) != 0 && rt.successes.incrementAndGet() < Math.max(1, recoveryThreshold)) {
+            return s;
+        }
+        rt.successes.set(0);
+        int clear = DestinationFlags.INACTIVE | DestinationFlags.TRYING | (keepProbing ? 0 : DestinationFlags.PROBING);
+        return updateState(keepProbing ? DestinationFlags.PROBING : 0, clear);
     }
 
     /** The failures in a row counted while trying. */

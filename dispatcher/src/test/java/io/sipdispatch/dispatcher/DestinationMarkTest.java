@@ -65,4 +65,33 @@ class DestinationMarkTest {
         c.suspendUntil(now - 1);
         assertThat(c.selectable()).isTrue();
     }
+
+    @Test
+    void anInactiveDestinationComesBackAtTheRecoveryThreshold() {
+        Destination a = dest("a", "");
+        a.markFailed(DestinationFlags.INACTIVE | DestinationFlags.PROBING, 1);
+        assertThat(DestinationFlags.code(a.probeAnswered(2, true))).isEqualTo("IP");
+        assertThat(DestinationFlags.code(a.probeAnswered(2, true))).isEqualTo("AP");
+        assertThat(a.selectable()).isTrue();
+    }
+
+    @Test
+    void aFailureBetweenAnswersStartsTheRecoveryCountAgain() {
+        Destination a = dest("a", "");
+        a.markFailed(DestinationFlags.INACTIVE | DestinationFlags.PROBING, 1);
+        a.probeAnswered(2, false);
+        a.markFailed(DestinationFlags.TRYING, 1);
+        assertThat(DestinationFlags.code(a.probeAnswered(2, false))).isEqualTo("IP");
+        assertThat(DestinationFlags.code(a.probeAnswered(2, false))).isEqualTo("AX");
+    }
+
+    @Test
+    void anAnsweredProbeClearsTryingAtOnceAndLeavesDisabledAlone() {
+        Destination a = dest("a", "");
+        a.markFailed(DestinationFlags.TRYING, 3);
+        assertThat(DestinationFlags.code(a.probeAnswered(3, false))).isEqualTo("AX");
+        Destination d = dest("d", "");
+        d.updateState(DestinationFlags.DISABLED, 0);
+        assertThat(DestinationFlags.code(d.probeAnswered(1, false))).isEqualTo("DX");
+    }
 }

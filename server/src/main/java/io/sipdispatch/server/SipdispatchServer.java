@@ -109,6 +109,7 @@ public final class SipdispatchServer implements AutoCloseable {
 
     private void bind() throws InterruptedException {
         transport.start();
+        proxy.startKeepalives();
         DispatchTable t = snapshot.table();
         log.info("dispatch table: {} destination(s) in {} set(s) from {}", t.destinations().size(), t.sets().size(),
             config.listFile());

@@ -47,6 +47,10 @@ public final class ProxyCounters {
     /** CANCELs received that matched a transaction, and CANCELs sent to branches. */
     public final LongAdder cancelsReceived = new LongAdder();
     public final LongAdder cancelsSent = new LongAdder();
+    /** Keepalive probes sent, answered as accepted, and failed (timeout, error, or a reply not accepted). */
+    public final LongAdder probesSent = new LongAdder();
+    public final LongAdder probesAnswered = new LongAdder();
+    public final LongAdder probesFailed = new LongAdder();
     /** Messages read on one event loop and handed to the loop that owns their transaction. */
     public final LongAdder handovers = new LongAdder();
     private final EnumMap<Violation, LongAdder> rejected = new EnumMap<>(Violation.class);
@@ -102,6 +106,9 @@ public final class ProxyCounters {
         m.put("cancels_received", cancelsReceived.sum());
         m.put("cancels_sent", cancelsSent.sum());
         m.put("handovers", handovers.sum());
+        m.put("probes_sent", probesSent.sum());
+        m.put("probes_answered", probesAnswered.sum());
+        m.put("probes_failed", probesFailed.sum());
         rejected.forEach((v, n) -> {
             if (n.sum() > 0) {
                 m.put("rejected_" + v.name().toLowerCase(), n.sum());

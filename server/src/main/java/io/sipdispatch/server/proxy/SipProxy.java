@@ -67,6 +67,9 @@ public final class SipProxy implements MessageSink {
     private final Transactions transactions;
     /** Whether requests routed by their Route set (in-dialog) are forwarded statefully: the top-level mode. */
     private final boolean statefulRouteSet;
+    /** Null when probing is off. */
+    private final Keepalives keepalives;
+    private final Shards shards;
 
     public SipProxy(SipdispatchConfig config, List<Listener> listeners, Myself myself, Router router,
                           Supplier<DispatchSnapshot> snapshot, Outbound out, Shards shards, ProxyCounters counters) {
@@ -90,6 +93,24 @@ public final class SipProxy implements MessageSink {
                 ts.max(), config.dispatcher().probing().threshold(), out, counters);
         } else {
             this.transactions = null;
+        }
+        this.shards = shards;
+        var probing = config.dispatcher().probing();
+        this.keepalives = probing.enabled()
+            ? new Keepalives(probing, snapshot, shards, out,
+                t -> listenerFor(t.transport(), t.address().getAddress(), this.listeners.get(0)),
+                d -> {
+                    if (transactions != null) {
+                        transactions.destinationDown(d);
+                    }
+                }, counters)
+            : null;
+    }
+
+    /** Starts keepalive probing, when configured; once the sockets are bound. */
+    public void startKeepalives() {
+        if (keepalives != null) {
+            keepalives.start();
         }
     }
 
@@ -169,6 +190,9 @@ public final class SipProxy implements MessageSink {
     public void unreachable(Listener via, InetSocketAddress peer) {
         if (transactions != null) {
             transactions.unreachable(peer);
+        }
+        if (keepalives != null) {
+            keepalives.unreachable(peer);
         }
     }
 
@@ -765,6 +789,16 @@ public final class SipProxy implements MessageSink {
             return;
         }
         Via top = m.topVia();
+        if (keepalives != null && Keepalives.isProbe(top.branch()) && myself.matches(top.host(), top.port(), false)) {
+            int owner = keepalives.ownerOf(top.branch());
+            if (owner >= 0 && owner != shards.current()) {
+                counters.handovers.increment();
+                shards.execute(owner, () -> keepalives.response(m));
+            } else {
+                keepalives.response(m);
+            }
+            return;
+        }
         if (!Branches.ours(top.branch()) || !myself.matches(top.host(), top.port(), false)) {
             counters.dropped(Drop.RESPONSE_NOT_OURS);
             return;

@@ -1,0 +1,309 @@
+package io.sipdispatch.server.proxy;
+
+import io.sipdispatch.dispatcher.Destination;
+import io.sipdispatch.dispatcher.DestinationFlags;
+import io.sipdispatch.dispatcher.DestinationSet;
+import io.sipdispatch.server.config.ProbingSettings;
+import io.sipdispatch.server.transport.Listener;
+import io.sipdispatch.sip.SipMessage;
+import io.sipdispatch.sip.Via;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keepalive probing (Kamailio's {@code ds_ping_interval} and friends): every interval, each destination the
+ * probing mode selects gets an OPTIONS (or the configured method). An accepted reply counts towards bringing
+ * an inactive destination back ({@code recovery_threshold}) and clears trying; a timeout, an ICMP
+ * unreachable, a refused connection or a reply not accepted counts towards taking it down ({@code threshold}).
+ *
+ * <p>The destinations are shared out over the event loops, and each loop spreads its own over the interval
+ * rather than sending them in one burst. A probe's state lives on the loop that sent it; its branch
+ * ({@code z9hG4bKsdk} + loop + {@code .} + sequence) names that loop, so the response is handed there.
+ */
+public final class Keepalives {
+    private static final Logger log = LoggerFactory.getLogger(Keepalives.class);
+    static final String PREFIX = Via.MAGIC_COOKIE + "sdk";
+    /** Kamailio's flag for a destination that is never probed ({@code DS_NOPING_DST}'s place in the flags column). */
+    static final int NO_PING = 32;
+    /** The weight of the past in the latency estimate (Kamailio's {@code ds_latency_estimator_alpha} 900). */
+    static final double LATENCY_ALPHA = 0.9;
+
+    private final ProbingSettings settings;
+    private final int mode;
+    private final boolean[] classes = new boolean[7];
+    private final Set<Integer> codes = new HashSet<>();
+    private final Set<Integer> sets;
+    private final Supplier<DispatchSnapshot> snapshot;
+    private final Shards shards;
+    private final Outbound out;
+    private final Function<Target, Listener> socketFor;
+    private final Consumer<Destination> down;
+    private final ProxyCounters counters;
+    private final Loop[] loops;
+
+    /** A probe in flight. */
+    private static final class Pending {
+        final Destination destination;
+        final InetSocketAddress to;
+        final long sentNanos;
+        TransactionScheduler.Timer timer;
+
+        Pending(Destination destination, InetSocketAddress to, long sentNanos) {
+            this.destination = destination;
+            this.to = to;
+            this.sentNanos = sentNanos;
+        }
+    }
+
+    /** One event loop's probes; touched only by that loop. */
+    private static final class Loop {
+        final Map<Long, Pending> pending = new HashMap<>();
+        long seq;
+    }
+
+    /**
+     * @param socketFor the socket a probe to a target leaves from, or null when none can reach it
+     * @param down      told when a probe turns a destination inactive, so that calls waiting on it fail over
+     */
+    public Keepalives(ProbingSettings settings, Supplier<DispatchSnapshot> snapshot, Shards shards, Outbound out,
+                      Function<Target, Listener> socketFor, Consumer<Destination> down, ProxyCounters counters) {
+        this.settings = settings;
+        this.mode = settings.modeNumber();
+        for (int c : ProbingSettings.acceptedCodes(settings.replyCodes())) {
+            if (c < 10) {
+                classes[c] = true;
+            } else {
+                codes.add(c);
+            }
+        }
+        codes.add(200);
+        this.sets = Set.copyOf(settings.sets());
+        this.snapshot = snapshot;
+        this.shards = shards;
+        this.out = out;
+        this.socketFor = socketFor;
+        this.down = down;
+        this.counters = counters;
+        this.loops = new Loop[shards.count()];
+        for (int i = 0; i < loops.length; i++) {
+            loops[i] = new Loop();
+        }
+    }
+
+    /** Starts a round on every loop now, and one every interval after. */
+    public void start() {
+        for (int i = 0; i < loops.length; i++) {
+            int shard = i;
+            shards.execute(shard, () -> round(shard));
+        }
+    }
+
+    /** This loop's share of the destinations, spread over one interval. */
+    void round(int shard) {
+        long interval = settings.interval().toMillis();
+        TransactionScheduler scheduler = shards.scheduler(shard);
+        scheduler.schedule(interval, () -> round(shard));
+        DispatchSnapshot snap = snapshot.get();
+        List<Destination> mine = new ArrayList<>();
+        int k = 0;
+        for (DestinationSet set : snap.table().sets()) {
+            if (!sets.isEmpty() && !sets.contains(set.id())) {
+                continue;
+            }
+            for (Destination d : set.destinations()) {
+                // Spread over the interval only what is probed now; each is checked again when its turn comes.
+                if (k++ % loops.length == shard && selects(d)) {
+                    mine.add(d);
+                }
+            }
+        }
+        for (int j = 0; j < mine.size(); j++) {
+            Destination d = mine.get(j);
+            long at = j * interval / mine.size();
+            if (at == 0) {
+                probe(shard, d, snap);
+            } else {
+                scheduler.schedule(at, () -> probe(shard, d, snap));
+            }
+        }
+    }
+
+    /** Whether the probing mode selects {@code d} now (Kamailio's {@code ds_ping_set}). */
+    boolean selects(Destination d) {
+        int s = d.state();
+        if ((s & DestinationFlags.DISABLED) != 0 || (d.record().flags() & NO_PING) != 0) {
+            return false;
+        }
+        return switch (mode) {
+            case 1 -> true;
+            case 2 -> (s & DestinationFlags.INACTIVE) != 0 && (s & DestinationFlags.PROBING) != 0;
+            default -> (s & DestinationFlags.PROBING) != 0;
+        };
+    }
+
+    private void probe(int shard, Destination d, DispatchSnapshot snap) {
+        if (!settings.active() || !selects(d)) {
+            return;
+        }
+        Target t = snap.target(d);
+        Listener l = t == null || t.secure() ? null : socketFor.apply(t);
+        if (l == null) {
+            return;
+        }
+        Loop loop = loops[shard];
+        long seq = ++loop.seq;
+        Pending p = new Pending(d, t.address(), System.nanoTime());
+        loop.pending.put(seq, p);
+        p.timer = shards.scheduler(shard).schedule(settings.timeout().toMillis(),
+            () -> failed(shard, seq, "no reply in " + settings.timeout().toMillis() + " ms"));
+        counters.probesSent.increment();
+        out.sendRequest(l, t.address(), request(d, t, l, shard, seq), () -> onShard(shard,
+            () -> failed(shard, seq, "transport error")));
+    }
+
+    private byte[] request(Destination d, Target t, Listener l, int shard, long seq) {
+        String uri = d.uri();
+        String from = d.record().attrs().pingFrom() != null ? d.record().attrs().pingFrom() : settings.from();
+        String sentBy = l.hostPort(t.address().getAddress());
+        String host = sentBy.substring(0, sentBy.lastIndexOf(':'));
+        String m = settings.method();
+        String text = m + " " + uri + " SIP/2.0\r\n"
+            + "Via: SIP/2.0/" + l.transport().viaName() + " " + sentBy + ";branch=" + PREFIX + shard + "." + seq + "\r\n"
+            + "Max-Forwards: " + settings.maxForwards() + "\r\n"
+            + "From: <" + from + ">;tag=sdk" + Long.toHexString(seq) + "\r\n"
+            + "To: <" + uri + ">\r\n"
+            + "Call-ID: sdk-" + shard + "-" + seq + "@" + host + "\r\n"
+            + "CSeq: " + (seq & 0x7fffffff) + " " + m + "\r\n"
+            + "Content-Length: 0\r\n\r\n";
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void onShard(int shard, Runnable r) {
+        if (shards.current() == shard) {
+            r.run();
+        } else {
+            shards.execute(shard, r);
+        }
+    }
+
+    /** Whether {@code branch} is a probe's. */
+    static boolean isProbe(String branch) {
+        return branch != null && branch.startsWith(PREFIX);
+    }
+
+    /** The loop that sent the probe with {@code branch}; -1 when it is not one of ours. */
+    int ownerOf(String branch) {
+        int dot = branch.indexOf('.', PREFIX.length());
+        if (dot < 0) {
+            return -1;
+        }
+        try {
+            int shard = Integer.parseInt(branch, PREFIX.length(), dot, 10);
+            return shard >= 0 && shard < loops.length ? shard : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** A response to a probe, on the loop that sent it. */
+    void response(SipMessage m) {
+        String branch;
+        try {
+            branch = m.topVia().branch();
+        } catch (io.sipdispatch.sip.SipParseException e) {
+            return;
+        }
+        int shard = ownerOf(branch);
+        long seq;
+        try {
+            seq = Long.parseLong(branch.substring(branch.indexOf('.', PREFIX.length()) + 1));
+        } catch (NumberFormatException e) {
+            return;
+        }
+        int status = m.statusCode();
+        if (shard < 0 || status < 200) {
+            return; // a provisional response says nothing yet
+        }
+        Pending p = loops[shard].pending.remove(seq);
+        if (p == null) {
+            return; // late, after its timeout, or a retransmission
+        }
+        TransactionScheduler.Timer.cancel(p.timer);
+        if (accepted(status)) {
+            answered(p);
+        } else {
+            failed(p, "answered " + status);
+        }
+    }
+
+    /** An ICMP error for {@code peer} on the calling loop: its probes there have failed. */
+    void unreachable(InetSocketAddress peer) {
+        int shard = shards.current();
+        if (shard < 0) {
+            return;
+        }
+        List<Long> hit = new ArrayList<>();
+        loops[shard].pending.forEach((seq, p) -> {
+            if (p.to.equals(peer)) {
+                hit.add(seq);
+            }
+        });
+        for (long seq : hit) {
+            failed(shard, seq, "ICMP unreachable");
+        }
+    }
+
+    boolean accepted(int status) {
+        return codes.contains(status) || classes[status / 100];
+    }
+
+    private void failed(int shard, long seq, String why) {
+        Pending p = loops[shard].pending.remove(seq);
+        if (p != null) {
+            TransactionScheduler.Timer.cancel(p.timer);
+            failed(p, why);
+        }
+    }
+
+    private void failed(Pending p, String why) {
+        counters.probesFailed.increment();
+        Destination d = p.destination;
+        int flags = DestinationFlags.TRYING | (mode == 1 ? DestinationFlags.PROBING : 0);
+        int before = d.state();
+        int after = d.markFailed(flags, settings.threshold());
+        if (before != after) {
+            log.warn("destination {} of set {}: {} -> {} (keepalive: {})", d.uri(), d.record().setId(),
+                DestinationFlags.code(before), DestinationFlags.code(after), why);
+        }
+        if ((before & DestinationFlags.INACTIVE) == 0 && (after & DestinationFlags.INACTIVE) != 0) {
+            counters.destinationsDown.increment();
+            down.accept(d);
+        }
+    }
+
+    private void answered(Pending p) {
+        counters.probesAnswered.increment();
+        Destination d = p.destination;
+        long rtt = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - p.sentNanos);
+        long prev = d.latencyMicros();
+        d.setLatencyMicros(prev == 0 ? Math.max(1, rtt) : Math.max(1, Math.round(LATENCY_ALPHA * prev + (1 - LATENCY_ALPHA) * rtt)));
+        int before = d.state();
+        int after = d.probeAnswered(settings.recoveryThreshold(), mode == 1 || mode == 3);
+        if (before != after) {
+            log.info("destination {} of set {}: {} -> {} (keepalive answered)", d.uri(), d.record().setId(),
+                DestinationFlags.code(before), DestinationFlags.code(after));
+        }
+    }
+}
