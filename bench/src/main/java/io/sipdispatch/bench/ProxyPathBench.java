@@ -71,7 +71,8 @@ public class ProxyPathBench {
             new StringReader("1 sip:127.0.0.1:5071\n1 sip:127.0.0.1:5072\n1 sip:127.0.0.1:5073\n")), null));
         proxy = new SipProxy(config, List.of(udp), new Myself(List.of(udp), List.of()),
             Router.compile(config.routes(), config.dispatcher(), config.mode()), () -> snap,
-            (via, to, bytes, conn) -> last = bytes, null, new ProxyCounters());
+            (via, to, bytes, conn) -> last = bytes, null, new ProxyCounters(),
+            io.sipdispatch.server.events.DestinationEvents.logOnly());
         invites = new byte[1024][];
         for (int i = 0; i < invites.length; i++) {
             invites[i] = invite(i);

@@ -167,7 +167,7 @@ public class StatefulCallBench {
                 sent++;
                 last = bytes;
                 lastTo = to;
-            }, one, new ProxyCounters());
+            }, one, new ProxyCounters(), io.sipdispatch.server.events.DestinationEvents.logOnly());
     }
 
     /** Call {@code i}'s messages: the responses carry the Via the proxy writes, learnt by forwarding once. */

@@ -5,6 +5,7 @@ import io.sipdispatch.dispatcher.DispatchTable;
 import io.sipdispatch.server.config.ConfigException;
 import io.sipdispatch.server.config.ConfigLoader;
 import io.sipdispatch.server.config.SipdispatchConfig;
+import io.sipdispatch.server.events.DestinationEvents;
 import io.sipdispatch.server.proxy.DispatchSnapshot;
 import io.sipdispatch.server.proxy.Myself;
 import io.sipdispatch.server.proxy.ProxyCounters;
@@ -35,6 +36,7 @@ public final class SipdispatchServer implements AutoCloseable {
     private final NettyTransport transport;
     private final SipProxy proxy;
     private volatile DispatchSnapshot snapshot;
+    private final DestinationEvents events;
 
     private SipdispatchServer(SipdispatchConfig config, DispatchSnapshot snapshot, Router router) {
         this.config = config;
@@ -58,8 +60,9 @@ public final class SipdispatchServer implements AutoCloseable {
             }
         };
         this.transport = new NettyTransport(listeners, sink, config.tcp(), config.udp());
+        this.events = new DestinationEvents(config.events(), java.time.Clock.systemUTC());
         this.proxy = new SipProxy(config, listeners, myself, router, () -> this.snapshot, transport, transport,
-            new ProxyCounters());
+            new ProxyCounters(), events);
         p[0] = proxy;
     }
 
@@ -109,6 +112,7 @@ public final class SipdispatchServer implements AutoCloseable {
 
     private void bind() throws InterruptedException {
         transport.start();
+        events.initial(snapshot.table());
         proxy.startKeepalives();
         DispatchTable t = snapshot.table();
         log.info("dispatch table: {} destination(s) in {} set(s) from {}", t.destinations().size(), t.sets().size(),
@@ -129,6 +133,7 @@ public final class SipdispatchServer implements AutoCloseable {
     @Override
     public void close() {
         transport.close(3);
+        events.close();
         log.info("sipdispatch stopped: {} {}", proxy.counters().snapshot(), transport.counters().snapshot());
     }
 }

@@ -18,6 +18,7 @@ import java.util.List;
  * @param mode        {@code stateful} (default: transactions, RFC 3261 §16.6–16.10 and §17) or {@code stateless}
  *                    (§16.11) for every route that does not name its own
  * @param transactions the transaction layer of the stateful mode
+ * @param events      where destination state changes go besides the log (history, webhooks)
  * @param baseDir     the folder of the configuration file, against which relative paths are resolved
  */
 public record SipdispatchConfig(
@@ -32,6 +33,7 @@ public record SipdispatchConfig(
     UdpSettings udp,
     DispatcherSettings dispatcher,
     List<RouteSpec> routes,
+    EventSettings events,
     @JsonIgnore Path baseDir) {
 
     public SipdispatchConfig {
@@ -57,11 +59,12 @@ public record SipdispatchConfig(
             throw new IllegalArgumentException("at least one route is needed under 'routes'");
         }
         routes = List.copyOf(routes);
+        events = events == null ? EventSettings.DEFAULT : events;
     }
 
     /** The same configuration, with relative paths to be resolved against {@code dir}. */
     public SipdispatchConfig withBaseDir(Path dir) {
-        return new SipdispatchConfig(listen, aliases, compliance, recordRoute, path, mode, transactions, tcp, udp, dispatcher, routes, dir);
+        return new SipdispatchConfig(listen, aliases, compliance, recordRoute, path, mode, transactions, tcp, udp, dispatcher, routes, events, dir);
     }
 
     public Path listFile() {

@@ -4,6 +4,7 @@ import io.sipdispatch.dispatcher.Destination;
 import io.sipdispatch.dispatcher.DestinationFlags;
 import io.sipdispatch.dispatcher.DestinationSet;
 import io.sipdispatch.server.config.ProbingSettings;
+import io.sipdispatch.server.events.DestinationEvents;
 import io.sipdispatch.server.transport.Listener;
 import io.sipdispatch.sip.SipMessage;
 import io.sipdispatch.sip.Via;
@@ -19,8 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keepalive probing (Kamailio's {@code ds_ping_interval} and friends): every interval, each destination the
@@ -33,7 +32,6 @@ import org.slf4j.LoggerFactory;
  * ({@code z9hG4bKsdk} + loop + {@code .} + sequence) names that loop, so the response is handed there.
  */
 public final class Keepalives {
-    private static final Logger log = LoggerFactory.getLogger(Keepalives.class);
     static final String PREFIX = Via.MAGIC_COOKIE + "sdk";
     /** Kamailio's flag for a destination that is never probed ({@code DS_NOPING_DST}'s place in the flags column). */
     static final int NO_PING = 32;
@@ -51,6 +49,7 @@ public final class Keepalives {
     private final Function<Target, Listener> socketFor;
     private final Consumer<Destination> down;
     private final ProxyCounters counters;
+    private final DestinationEvents events;
     private final Loop[] loops;
 
     /** A probe in flight. */
@@ -78,7 +77,9 @@ public final class Keepalives {
      * @param down      told when a probe turns a destination inactive, so that calls waiting on it fail over
      */
     public Keepalives(ProbingSettings settings, Supplier<DispatchSnapshot> snapshot, Shards shards, Outbound out,
-                      Function<Target, Listener> socketFor, Consumer<Destination> down, ProxyCounters counters) {
+                      Function<Target, Listener> socketFor, Consumer<Destination> down, ProxyCounters counters,
+                      DestinationEvents events) {
+        this.events = events;
         this.settings = settings;
         this.mode = settings.modeNumber();
         for (int c : ProbingSettings.acceptedCodes(settings.replyCodes())) {
@@ -283,10 +284,7 @@ public final class Keepalives {
         int flags = DestinationFlags.TRYING | (mode == 1 ? DestinationFlags.PROBING : 0);
         int before = d.state();
         int after = d.markFailed(flags, settings.threshold());
-        if (before != after) {
-            log.warn("destination {} of set {}: {} -> {} (keepalive: {})", d.uri(), d.record().setId(),
-                DestinationFlags.code(before), DestinationFlags.code(after), why);
-        }
+        events.changed(d, before, after, "keepalive: " + why);
         if ((before & DestinationFlags.INACTIVE) == 0 && (after & DestinationFlags.INACTIVE) != 0) {
             counters.destinationsDown.increment();
             down.accept(d);
@@ -301,9 +299,6 @@ public final class Keepalives {
         d.setLatencyMicros(prev == 0 ? Math.max(1, rtt) : Math.max(1, Math.round(LATENCY_ALPHA * prev + (1 - LATENCY_ALPHA) * rtt)));
         int before = d.state();
         int after = d.probeAnswered(settings.recoveryThreshold(), mode == 1 || mode == 3);
-        if (before != after) {
-            log.info("destination {} of set {}: {} -> {} (keepalive answered)", d.uri(), d.record().setId(),
-                DestinationFlags.code(before), DestinationFlags.code(after));
-        }
+        events.changed(d, before, after, "keepalive answered");
     }
 }

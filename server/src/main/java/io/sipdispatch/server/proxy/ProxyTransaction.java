@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
  * branch have ended, so that retransmissions on either side keep matching.
  */
 final class ProxyTransaction implements ServerTransaction.Wire, ServerTransaction.User {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProxyTransaction.class);
 
     /** How a branch ended without a final response of its own. */
     enum Outcome { TIMEOUT, TRANSPORT_ERROR, DESTINATION_DOWN }
@@ -297,11 +296,8 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
         int before = d.state();
         int after = d.markFailed(flags, layer.probingThreshold);
         layer.counters.destinationsMarked.increment();
-        if (before != after) {
-            // A state change, not a message: logged once per change, however many calls see it.
-            log.warn("destination {} of set {}: {} -> {} ({})", d.uri(), d.record().setId(),
-                DestinationFlags.code(before), DestinationFlags.code(after), why);
-        }
+        // A state change, not a message: one event per change, however many calls see it.
+        layer.events.changed(d, before, after, why);
         if ((before & DestinationFlags.INACTIVE) == 0 && (after & DestinationFlags.INACTIVE) != 0) {
             layer.counters.destinationsDown.increment();
             layer.destinationDown(d);

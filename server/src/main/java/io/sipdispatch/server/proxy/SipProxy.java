@@ -72,7 +72,8 @@ public final class SipProxy implements MessageSink {
     private final Shards shards;
 
     public SipProxy(SipdispatchConfig config, List<Listener> listeners, Myself myself, Router router,
-                          Supplier<DispatchSnapshot> snapshot, Outbound out, Shards shards, ProxyCounters counters) {
+                          Supplier<DispatchSnapshot> snapshot, Outbound out, Shards shards, ProxyCounters counters,
+                          io.sipdispatch.server.events.DestinationEvents events) {
         this.limits = SipLimits.DEFAULT;
         this.validator = SipValidator.forProxy(config.compliance(), limits);
         this.myself = myself;
@@ -90,7 +91,7 @@ public final class SipProxy implements MessageSink {
         if (statefulRouteSet || router.anyStateful()) {
             var ts = config.transactions();
             this.transactions = new Transactions(shards, new SipTimers(ts.t1(), ts.t2(), ts.t4(), ts.waitTimer()),
-                ts.max(), config.dispatcher().probing().threshold(), out, counters);
+                ts.max(), config.dispatcher().probing().threshold(), out, counters, events);
         } else {
             this.transactions = null;
         }
@@ -103,7 +104,7 @@ public final class SipProxy implements MessageSink {
                     if (transactions != null) {
                         transactions.destinationDown(d);
                     }
-                }, counters)
+                }, counters, events)
             : null;
     }
 

@@ -37,11 +37,13 @@ public final class Transactions {
     final Outbound out;
     final ProxyCounters counters;
     final int probingThreshold;
+    final io.sipdispatch.server.events.DestinationEvents events;
     private final Table[] tables;
     private final int maxPerShard;
 
     public Transactions(Shards shards, SipTimers timers, int max, int probingThreshold, Outbound out,
-                        ProxyCounters counters) {
+                        ProxyCounters counters, io.sipdispatch.server.events.DestinationEvents events) {
+        this.events = events;
         this.shards = shards;
         this.timers = timers;
         this.out = out;

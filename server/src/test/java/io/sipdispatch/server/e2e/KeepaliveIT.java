@@ -5,8 +5,15 @@ import static io.sipdispatch.server.e2e.Transport.UDP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Keepalive probing with a backend that is not there at first, then starts, then stops: probing takes it
  * out, brings it back once it answers, and takes it out again, while every call completes on whichever
- * backend is up.
+ * backend is up; each change reaches a real HTTP receiver as exactly one event.
  */
 class KeepaliveIT {
     @TempDir
@@ -25,9 +32,20 @@ class KeepaliveIT {
     static int flakyPort;
     static SipdispatchProcess proxy;
     static Sipp.Backend healthy;
+    static HttpServer receiver;
+    static final List<Map<String, Object>> EVENTS = new CopyOnWriteArrayList<>();
 
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/events", x -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> body = new ObjectMapper().readValue(x.getRequestBody(), Map.class);
+            EVENTS.add(body);
+            x.sendResponseHeaders(204, -1);
+            x.close();
+        });
+        receiver.start();
         port = FreePorts.udpAndTcp();
         flakyPort = FreePorts.udpAndTcp();
         healthy = Sipp.backend(dir, "healthy", IPV4, UDP, FreePorts.udpAndTcp(), E2e.BACKEND_LIFETIME);
@@ -38,7 +56,9 @@ class KeepaliveIT {
               probing: { interval: 500ms, timeout: 400ms, threshold: 1, recovery_threshold: 2 }
             routes:
               - dispatch: { set: 1, algorithm: 8, failover: { no_reply_timeout: 2s } }
-            """;
+            events:
+              webhooks: [ { url: 'http://127.0.0.1:RECEIVER/events' } ]
+            """.replace("RECEIVER", Integer.toString(receiver.getAddress().getPort()));
         proxy = SipdispatchProcess.start(dir.resolve("sipdispatch"), config, list);
     }
 
@@ -50,6 +70,15 @@ class KeepaliveIT {
         if (healthy != null) {
             healthy.close();
         }
+        if (receiver != null) {
+            receiver.stop(0);
+        }
+    }
+
+    /** The events received for the flaky destination, as "old -> new". */
+    static List<String> flakyEvents() {
+        return EVENTS.stream().filter(e -> ("sip:127.0.0.1:" + flakyPort).equals(e.get("destination")))
+            .map(e -> e.get("old_state") + " -> " + e.get("new_state") + " " + e.get("event")).toList();
     }
 
     Sipp.Result call() {
@@ -78,6 +107,13 @@ class KeepaliveIT {
         Sipp.Result after = call();
         assertThat(after.failed()).as("%s\n%s", after, proxy.describe()).isZero();
         assertThat(healthy.callIds(after, "INVITE")).hasSize(1);
+        await("the events at the receiver").atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+            assertThat(flakyEvents()).containsExactly(
+                "null -> AX dispatcher:dst-up",
+                "AX -> IP dispatcher:dst-down",
+                "IP -> AP dispatcher:dst-up",
+                "AP -> IP dispatcher:dst-down"));
+        assertThat(EVENTS).filteredOn(e -> "initial".equals(e.get("reason"))).hasSize(2);
         assertThat(proxy.isAlive()).isTrue();
     }
 }

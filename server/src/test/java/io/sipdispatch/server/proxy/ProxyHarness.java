@@ -99,7 +99,7 @@ final class ProxyHarness {
         Myself myself = new Myself(listeners, config.aliases());
         proxy = new SipProxy(config, listeners, myself, router, () -> snapshot,
             (via, to, bytes, conn) -> sent.add(new Sent(via, to, new String(bytes, StandardCharsets.UTF_8), conn)),
-            shards, counters);
+            shards, counters, io.sipdispatch.server.events.DestinationEvents.logOnly());
     }
 
     static final String LISTEN = """

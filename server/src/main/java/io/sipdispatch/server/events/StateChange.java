@@ -1,0 +1,52 @@
+package io.sipdispatch.server.events;
+
+import io.sipdispatch.dispatcher.DestinationFlags;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One destination state change, or a destination's state at start ({@code reason = "initial"}).
+ *
+ * @param partition the partition (only {@code default} in this version)
+ * @param oldState  the state bits before, -1 for an initial event
+ */
+public record StateChange(Instant time, String partition, int set, String destination, int oldState, int newState,
+                          String reason) {
+
+    /** Kamailio's event route names: {@code dispatcher:dst-up} when selectable, else {@code dispatcher:dst-down}. */
+    public String event() {
+        return DestinationFlags.skipped(newState) ? "dispatcher:dst-down" : "dispatcher:dst-up";
+    }
+
+    /** The state in words: disabled, inactive, trying, or active; "probing" added when the bit is set. */
+    public static String words(int state) {
+        String w = (state & DestinationFlags.DISABLED) != 0 ? "disabled"
+            : (state & DestinationFlags.INACTIVE) != 0 ? "inactive"
+            : (state & DestinationFlags.TRYING) != 0 ? "trying" : "active";
+        return (state & DestinationFlags.PROBING) != 0 ? w + ", probing" : w;
+    }
+
+    /** The fields as the JSON body of a webhook and the history show them. */
+    public Map<String, Object> fields() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("event", event());
+        m.put("name", "E_DISPATCHER_STATUS");
+        m.put("time", time.toString());
+        m.put("partition", partition);
+        m.put("set", set);
+        m.put("destination", destination);
+        m.put("old_state", oldState < 0 ? null : DestinationFlags.code(oldState));
+        m.put("new_state", DestinationFlags.code(newState));
+        m.put("status", words(newState));
+        m.put("reason", reason);
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        return "destination " + destination + " of set " + set + ": "
+            + (oldState < 0 ? "" : DestinationFlags.code(oldState) + " -> ") + DestinationFlags.code(newState)
+            + " (" + reason + ")";
+    }
+}
