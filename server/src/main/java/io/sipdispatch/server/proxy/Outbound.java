@@ -30,6 +30,14 @@ public interface Outbound {
         send(via, to, bytes, null);
     }
 
+    /**
+     * Runs {@code sends} so that what it sends from this thread's sockets is flushed once at the end (one
+     * system call for many datagrams where the transport can), as a read batch is.
+     */
+    default void batch(Runnable sends) {
+        sends.run();
+    }
+
     default void sendResponse(Listener via, InetSocketAddress to, InetSocketAddress fallback, byte[] bytes) {
         send(via, to, bytes, null);
     }

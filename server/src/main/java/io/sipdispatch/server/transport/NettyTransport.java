@@ -350,6 +350,20 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
         write(ch, new DatagramPacket(Unpooled.wrappedBuffer(bytes), to));
     }
 
+    @Override
+    public void batch(Runnable sends) {
+        if (IN_BATCH.get()[0]) {
+            sends.run();
+            return;
+        }
+        batchStarted();
+        try {
+            sends.run();
+        } finally {
+            batchEnded();
+        }
+    }
+
     /** Called by a UDP handler before it hands a datagram to the proxy. */
     void batchStarted() {
         IN_BATCH.get()[0] = true;
