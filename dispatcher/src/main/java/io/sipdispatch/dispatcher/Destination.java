@@ -30,6 +30,7 @@ public final class Destination {
         final AtomicInteger successes = new AtomicInteger();
         /** A 503's Retry-After: out of selection until this System.nanoTime instant; 0 when not suspended. */
         volatile long suspendedUntil;
+        final LatencyStats latency = new LatencyStats();
 
         RuntimeState(int state) {
             this.state = new AtomicInteger(state);
@@ -208,6 +209,19 @@ public final class Destination {
     /** The estimated latency in microseconds, for the latency algorithm (Kamailio 13); 0 when unknown. */
     public long latencyMicros() {
         return rt.latencyMicros;
+    }
+
+    /** The keepalives' round-trip figures; shared across reloads like the rest of the runtime state. */
+    public LatencyStats latencyStats() {
+        return rt.latency;
+    }
+
+    /**
+     * One answered probe's round trip: recorded, and the estimate algorithm 13 reads moved by the EWMA with
+     * weight {@code alpha} for the past.
+     */
+    public void recordLatency(long micros, double alpha) {
+        rt.latencyMicros = rt.latency.record(micros, alpha);
     }
 
     /** Sets the latency estimate (the prober's moving average); 0 means unknown. */

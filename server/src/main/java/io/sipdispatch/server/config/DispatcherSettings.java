@@ -14,9 +14,11 @@ import java.time.Duration;
  *                          retransmissions and non-2xx ACK reach the same destination
  * @param affinityTtl       how long each is remembered: 64·T1 = 32 s, a transaction's longest life (RFC 3261 §17)
  * @param probing           how destinations are watched ({@code ds_probing_threshold} …)
+ * @param latencyEstimatorAlpha the weight of the past in the keepalives' latency estimate (EWMA) that
+ *                          algorithm 13 reads: 0.9 (default), or Kamailio's per-mille form (900)
  */
 public record DispatcherSettings(String listFile, String hash, String numbering, Integer affinityCapacity,
-                                 Duration affinityTtl, ProbingSettings probing) {
+                                 Duration affinityTtl, ProbingSettings probing, Double latencyEstimatorAlpha) {
     public DispatcherSettings {
         if (listFile == null || listFile.isBlank()) {
             throw new IllegalArgumentException("'list_file' is needed: the Kamailio-format destination list");
@@ -35,6 +37,13 @@ public record DispatcherSettings(String listFile, String hash, String numbering,
         }
         affinityTtl = affinityTtl == null ? Duration.ofSeconds(32) : affinityTtl;
         probing = probing == null ? ProbingSettings.DEFAULT : probing;
+        latencyEstimatorAlpha = latencyEstimatorAlpha == null ? 0.9 : latencyEstimatorAlpha;
+        if (latencyEstimatorAlpha > 1 && latencyEstimatorAlpha <= 1000) {
+            latencyEstimatorAlpha = latencyEstimatorAlpha / 1000; // ds_latency_estimator_alpha 900
+        }
+        if (!(latencyEstimatorAlpha >= 0 && latencyEstimatorAlpha < 1)) {
+            throw new IllegalArgumentException("latency_estimator_alpha must be from 0 to 0.999 (or 0 to 999 per mille)");
+        }
     }
 
     public Numbering numberingKind() {

@@ -35,8 +35,6 @@ public final class Keepalives {
     static final String PREFIX = Via.MAGIC_COOKIE + "sdk";
     /** Kamailio's flag for a destination that is never probed ({@code DS_NOPING_DST}'s place in the flags column). */
     static final int NO_PING = 32;
-    /** The weight of the past in the latency estimate (Kamailio's {@code ds_latency_estimator_alpha} 900). */
-    static final double LATENCY_ALPHA = 0.9;
     /** The most slots an interval is cut into, and the shortest slot. */
     static final int SLOTS = 10;
     static final long MIN_SLOT_MILLIS = 50;
@@ -53,6 +51,7 @@ public final class Keepalives {
     private final Consumer<Destination> down;
     private final ProxyCounters counters;
     private final DestinationEvents events;
+    private final double latencyAlpha;
     private final Loop[] loops;
 
     /** A probe in flight. */
@@ -80,8 +79,9 @@ public final class Keepalives {
      */
     public Keepalives(ProbingSettings settings, Supplier<DispatchSnapshot> snapshot, Shards shards, Outbound out,
                       Function<Target, Listener> socketFor, Consumer<Destination> down, ProxyCounters counters,
-                      DestinationEvents events) {
+                      DestinationEvents events, double latencyAlpha) {
         this.events = events;
+        this.latencyAlpha = latencyAlpha;
         this.settings = settings;
         this.mode = settings.modeNumber();
         for (int c : ProbingSettings.acceptedCodes(settings.replyCodes())) {
@@ -217,7 +217,9 @@ public final class Keepalives {
     /** The slot's timeout: probes {@code first..last} still unanswered have failed. */
     private void expire(int shard, long first, long last) {
         for (long seq = first; seq <= last; seq++) {
-            if (loops[shard].pending.containsKey(seq)) {
+            Pending p = loops[shard].pending.get(seq);
+            if (p != null) {
+                p.destination.latencyStats().timeout();
                 failed(shard, seq, "no reply in " + settings.timeout().toMillis() + " ms");
             }
         }
@@ -317,8 +319,7 @@ public final class Keepalives {
         counters.probesAnswered.increment();
         Destination d = p.destination;
         long rtt = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - p.sentNanos);
-        long prev = d.latencyMicros();
-        d.setLatencyMicros(prev == 0 ? Math.max(1, rtt) : Math.max(1, Math.round(LATENCY_ALPHA * prev + (1 - LATENCY_ALPHA) * rtt)));
+        d.recordLatency(rtt, latencyAlpha);
         int before = d.state();
         int after = d.probeAnswered(settings.recoveryThreshold(), mode == 1 || mode == 3);
         events.changed(d, before, after, "keepalive answered");

@@ -104,7 +104,7 @@ public final class SipProxy implements MessageSink {
                     if (transactions != null) {
                         transactions.destinationDown(d);
                     }
-                }, counters, events)
+                }, counters, events, config.dispatcher().latencyEstimatorAlpha())
             : null;
     }
 

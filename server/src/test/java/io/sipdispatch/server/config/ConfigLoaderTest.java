@@ -92,6 +92,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void probingAndTheLatencyEstimatorReadLikeKamailiosParameters() throws Exception {
+        SipdispatchConfig c = ConfigLoader.parse("a.yaml", MIN.replace("  list_file: dispatcher.list\n",
+            "  list_file: dispatcher.list\n  latency_estimator_alpha: 900\n"
+                + "  probing: { interval: 20s, reply_codes: 'class=2;code=480;code=404', mode: 1, threshold: 3 }\n"));
+        assertThat(c.dispatcher().latencyEstimatorAlpha()).isEqualTo(0.9);
+        ProbingSettings p = c.dispatcher().probing();
+        assertThat(p.modeNumber()).isEqualTo(1);
+        assertThat(p.threshold()).isEqualTo(3);
+        assertThat(ProbingSettings.acceptedCodes(p.replyCodes())).containsExactly(2, 480, 404);
+        assertThat(p.enabled()).isTrue();
+        assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", MIN.replace("  list_file: dispatcher.list\n",
+            "  list_file: dispatcher.list\n  probing: { reply_codes: 'klass=2' }\n"))).hasMessageContaining("klass=2");
+        assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", MIN.replace("  list_file: dispatcher.list\n",
+            "  list_file: dispatcher.list\n  probing: { mode: 7 }\n"))).hasMessageContaining("probing.mode");
+    }
+
+    @Test
     void failoverReadsLikeTheSeedsFailureRoute() throws Exception {
         SipdispatchConfig c = ConfigLoader.parse("a.yaml", MIN.replace("- dispatch: { set: 1 }",
             "- dispatch:\n      set: 1\n      algorithm: round-robin\n      failover: { no_reply_timeout: 2s,"

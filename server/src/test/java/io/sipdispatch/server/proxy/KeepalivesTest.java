@@ -86,6 +86,10 @@ class KeepalivesTest {
         answer(h, probes(h, 5071).get(3), 200);
         assertThat(DestinationFlags.code(b1.state())).isEqualTo("AP");
         assertThat(b1.latencyMicros()).isPositive();
+        var stats = b1.latencyStats().snapshot();
+        assertThat(stats.timeouts()).isEqualTo(2);
+        assertThat(stats.count()).isEqualTo(2);
+        assertThat(stats.estimateMicros()).isEqualTo(b1.latencyMicros());
         assertThat(h.counters.probesFailed.sum()).isGreaterThanOrEqualTo(2);
     }
 
