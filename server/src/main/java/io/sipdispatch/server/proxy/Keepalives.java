@@ -120,14 +120,15 @@ public final class Keepalives {
         scheduler.schedule(interval, () -> round(shard));
         DispatchSnapshot snap = snapshot.get();
         List<Destination> mine = new ArrayList<>();
-        int k = 0;
         for (DestinationSet set : snap.table().sets()) {
             if (!sets.isEmpty() && !sets.contains(set.id())) {
                 continue;
             }
             for (Destination d : set.destinations()) {
-                // Spread over the interval only what is probed now; each is checked again when its turn comes.
-                if (k++ % loops.length == shard && selects(d)) {
+                // A destination is probed by the loop that reads its answers; spread over the interval only
+                // what is probed now (each is checked again when its turn comes).
+                Target t = snap.target(d);
+                if (t != null && shards.homeLoop(t.address()) == shard && selects(d)) {
                     mine.add(d);
                 }
             }

@@ -16,4 +16,9 @@ public interface Shards {
 
     /** The timers of shard {@code shard}; they run on its thread. */
     TransactionScheduler scheduler(int shard);
+
+    /** The shard that reads what {@code peer} sends (see the transport's connected sockets); 0 by default. */
+    default int homeLoop(java.net.InetSocketAddress peer) {
+        return 0;
+    }
 }

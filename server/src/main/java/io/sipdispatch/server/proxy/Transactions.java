@@ -151,17 +151,24 @@ public final class Transactions {
     }
 
     /**
-     * An ICMP error came back for {@code peer} on this shard's socket: each branch of this shard waiting for
-     * its first response from there has failed to reach it.
+     * An ICMP error came back for {@code peer}: on every shard, each branch waiting for its first response from
+     * there has failed to reach it (the error names the address, not the branch, and only the peer's home
+     * loop hears it).
      */
     void unreachable(InetSocketAddress peer) {
-        int s = shards.current();
-        if (s < 0) {
-            return;
-        }
-        for (ClientBranch b : branchesOf(tables[s])) {
-            if (!b.done && !b.provisional && b.hop.target().address().equals(peer)) {
-                b.unreachable();
+        for (int i = 0; i < tables.length; i++) {
+            Table t = tables[i];
+            Runnable fail = () -> {
+                for (ClientBranch b : branchesOf(t)) {
+                    if (!b.done && !b.provisional && b.hop.target().address().equals(peer)) {
+                        b.unreachable();
+                    }
+                }
+            };
+            if (shards.current() == i) {
+                fail.run();
+            } else {
+                shards.execute(i, fail);
             }
         }
     }

@@ -125,6 +125,15 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
 
     // ---- shards: the event loops --------------------------------------------------------------------
 
+    /**
+     * The loop whose socket connected to {@code peer} reads what {@code peer} sends: the loop to do the work
+     * for that peer (its keepalives, for one) so that the answers need no hand-over.
+     */
+    @Override
+    public int homeLoop(InetSocketAddress peer) {
+        return Math.floorMod(peer.hashCode() * 0x9E3779B9, loops.size());
+    }
+
     @Override
     public int count() {
         return loops.size();
@@ -299,7 +308,10 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
      */
     private Channel connectedUdp(Listener via, InetSocketAddress to) {
         int loop = current();
-        if (loop < 0) {
+        if (loop < 0 || loop != homeLoop(to)) {
+            // One connected socket per destination, on its home loop: two sockets connected to the same peer
+            // would share its datagrams in a way no loop could predict. Other loops send from the shared socket;
+            // the destination's answers and ICMP errors all come to the home loop.
             return null;
         }
         Map<InetSocketAddress, Channel> m = connectedUdp.get(loop)[via.index()];
