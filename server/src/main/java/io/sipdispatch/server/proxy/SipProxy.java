@@ -165,7 +165,7 @@ public final class SipProxy implements MessageSink {
         try {
             if (m.isRequest()) {
                 if (owned) {
-                    route(m, in, source, connection);
+                    route(m, in, source, connection, Branches.transactionHash(m, m.topVia()));
                 } else {
                     request(m, in, source, connection);
                 }
@@ -212,18 +212,18 @@ public final class SipProxy implements MessageSink {
             }
             return;
         }
-        if (transactions != null && !transactions.onOwner(Branches.transactionHash(m, m.topVia()))) {
-            transactions.handOver(Branches.transactionHash(m, m.topVia()), () -> handle(m, in, source, connection, true));
+        long txn = Branches.transactionHash(m, m.topVia());
+        if (transactions != null && !transactions.onOwner(txn)) {
+            transactions.handOver(txn, () -> handle(m, in, source, connection, true));
             return;
         }
-        route(m, in, source, connection);
+        route(m, in, source, connection, txn);
     }
 
-    /** A valid request, on the loop that owns its transaction. */
-    private void route(SipMessage m, Listener in, InetSocketAddress source, Object connection) throws SipParseException {
+    /** A valid request whose transaction hash is {@code txn}, on the loop that owns its transaction. */
+    private void route(SipMessage m, Listener in, InetSocketAddress source, Object connection, long txn)
+        throws SipParseException {
         boolean ack = "ACK".equals(m.method());
-        Via top = m.topVia();
-        long txn = Branches.transactionHash(m, top);
         // The Route values are read once: for the loop hash and for routing by them.
         List<String> routes = m.has(Header.ROUTE) ? m.values(Header.ROUTE) : List.of();
         long loop = Branches.loopHash(m, routes);
