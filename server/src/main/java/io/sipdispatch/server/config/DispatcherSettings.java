@@ -14,11 +14,15 @@ import java.time.Duration;
  *                          retransmissions and non-2xx ACK reach the same destination
  * @param affinityTtl       how long each is remembered: 64·T1 = 32 s, a transaction's longest life (RFC 3261 §17)
  * @param probing           how destinations are watched ({@code ds_probing_threshold} …)
+ * @param callExpire        how long a call counted for call-load (algorithm 10) stays counted after its 2xx when its
+ *                          BYE is never seen ({@code ds_hash_expire}, 7200 s)
+ * @param callInitExpire    the same before a 2xx ({@code ds_hash_initexpire}, 7200 s)
  * @param latencyEstimatorAlpha the weight of the past in the keepalives' latency estimate (EWMA) that
  *                          algorithm 13 reads: 0.9 (default), or Kamailio's per-mille form (900)
  */
 public record DispatcherSettings(String listFile, String hash, String numbering, Integer affinityCapacity,
-                                 Duration affinityTtl, ProbingSettings probing, Double latencyEstimatorAlpha) {
+                                 Duration affinityTtl, ProbingSettings probing, Double latencyEstimatorAlpha,
+                                 Duration callExpire, Duration callInitExpire) {
     public DispatcherSettings {
         if (listFile == null || listFile.isBlank()) {
             throw new IllegalArgumentException("'list_file' is needed: the Kamailio-format destination list");
@@ -37,6 +41,11 @@ public record DispatcherSettings(String listFile, String hash, String numbering,
         }
         affinityTtl = affinityTtl == null ? Duration.ofSeconds(32) : affinityTtl;
         probing = probing == null ? ProbingSettings.DEFAULT : probing;
+        callExpire = callExpire == null ? Duration.ofSeconds(7200) : callExpire;
+        callInitExpire = callInitExpire == null ? Duration.ofSeconds(7200) : callInitExpire;
+        if (callExpire.isZero() || callExpire.isNegative() || callInitExpire.isZero() || callInitExpire.isNegative()) {
+            throw new IllegalArgumentException("call_expire and call_init_expire must be positive");
+        }
         latencyEstimatorAlpha = latencyEstimatorAlpha == null ? 0.9 : latencyEstimatorAlpha;
         if (latencyEstimatorAlpha > 1 && latencyEstimatorAlpha <= 1000) {
             latencyEstimatorAlpha = latencyEstimatorAlpha / 1000; // ds_latency_estimator_alpha 900

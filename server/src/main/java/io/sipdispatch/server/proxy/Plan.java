@@ -24,4 +24,9 @@ interface Plan {
 
     /** Fork to every destination at once (Kamailio algorithm 12) rather than one after the other. */
     boolean parallel();
+
+    /** Whether the call is counted against its destination for call-load (Kamailio algorithm 10). */
+    default boolean countsCalls() {
+        return false;
+    }
 }

@@ -135,6 +135,10 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
         }
         ClientBranch b = new ClientBranch(this, index, hop, branch, bytes);
         branches.add(b);
+        Destination dest = hop.forwarding().destination();
+        if (plan.countsCalls() && dest != null) {
+            layer.loads.dispatched(request.callId(), dest, System.nanoTime());
+        }
         live++;
         attempts++;
         layer.counters.requestsForwarded.increment();
@@ -195,6 +199,7 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
             if (!b.done && b.cancelByCaller()) {
                 // No provisional response yet: the branch is over for the caller (RFC 3261 §9.1 keeps its
                 // CANCEL until one comes).
+                releaseCall(b);
                 consider(487, null, true);
             }
         }
@@ -217,12 +222,16 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
             // A 2xx is always forwarded, even late or after another 2xx (§16.7 step 5).
             if (d != null) {
                 d.markAnswered();
+                if (plan.countsCalls()) {
+                    layer.loads.confirmed(request.callId(), d, System.nanoTime());
+                }
             }
             relay(status, resp);
             finalSent = true;
             cancelOthers(b);
             return;
         }
+        releaseCall(b);
         if (late) {
             complete();
             return;
@@ -253,6 +262,7 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
 
     /** A branch ended without a final response: timed out, unreachable, or its destination died. */
     void branchFailed(ClientBranch b, Outcome outcome) {
+        releaseCall(b);
         Destination d = b.hop.forwarding().destination();
         if (outcome == Outcome.TRANSPORT_ERROR) {
             layer.counters.branchTransportErrors.increment();
@@ -280,6 +290,14 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
             }
         }
         complete();
+    }
+
+    /** The call no longer counts against the branch's destination (idempotent). */
+    private void releaseCall(ClientBranch b) {
+        Destination d = b.hop.forwarding().destination();
+        if (plan.countsCalls() && d != null) {
+            layer.loads.released(request.callId(), d);
+        }
     }
 
     void branchTerminated() {

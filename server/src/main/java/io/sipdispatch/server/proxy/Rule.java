@@ -27,6 +27,16 @@ record Rule(String name, Set<String> methods, Pattern ruriUser, Pattern ruriHost
 
     /** Choose from the sets of {@code steps}, in order; fail over as {@code failover} says (stateful mode). */
     record Dispatch(List<Step> steps, DispatchSpec spec, ReplySpec whenNoneLeft, Failover failover) implements Action {
+        /** Whether a step is call-load (Kamailio algorithm 10), whose calls are counted per destination. */
+        boolean countsCalls() {
+            for (Step s : steps) {
+                if (s.algorithm() == io.sipdispatch.dispatcher.Algorithm.callLoad()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /** Whether the steps fork to every destination at once (Kamailio algorithm 12). */
         boolean parallel() {
             for (Step s : steps) {

@@ -69,6 +69,9 @@ public final class SipProxy implements MessageSink {
     private final boolean statefulRouteSet;
     /** Null when probing is off. */
     private final Keepalives keepalives;
+    /** Calls counted for call-load; null in a purely stateless configuration. */
+    private final CallLoads loads;
+    private final long callSweepMillis;
     private final Shards shards;
 
     public SipProxy(SipdispatchConfig config, List<Listener> listeners, Myself myself, Router router,
@@ -88,10 +91,14 @@ public final class SipProxy implements MessageSink {
             counters.affinityEvictions);
         this.parsers = ThreadLocal.withInitial(() -> new SipParser(limits));
         this.statefulRouteSet = config.mode() == SipdispatchConfig.ProxyMode.STATEFUL;
+        var ds = config.dispatcher();
+        this.loads = statefulRouteSet || router.anyStateful()
+            ? new CallLoads(ds.callInitExpire().toNanos(), ds.callExpire().toNanos(), MAX_COUNTED_CALLS) : null;
+        this.callSweepMillis = Math.max(1000, Math.min(ds.callExpire().toMillis(), ds.callInitExpire().toMillis()) / 4);
         if (statefulRouteSet || router.anyStateful()) {
             var ts = config.transactions();
             this.transactions = new Transactions(shards, new SipTimers(ts.t1(), ts.t2(), ts.t4(), ts.waitTimer()),
-                ts.max(), config.dispatcher().probing().threshold(), out, counters, events);
+                ts.max(), config.dispatcher().probing().threshold(), out, counters, events, loads);
         } else {
             this.transactions = null;
         }
@@ -108,11 +115,29 @@ public final class SipProxy implements MessageSink {
             : null;
     }
 
-    /** Starts keepalive probing, when configured; once the sockets are bound. */
+    /** Starts keepalive probing, when configured, and the call-load expiry; once the sockets are bound. */
     public void startKeepalives() {
         if (keepalives != null) {
             keepalives.start();
         }
+        if (loads != null) {
+            sweepCalls();
+        }
+    }
+
+    private void sweepCalls() {
+        shards.scheduler(0).schedule(callSweepMillis, () -> {
+            loads.expire(System.nanoTime());
+            sweepCalls();
+        });
+    }
+
+    /** The most calls counted for call-load at once; beyond, a call is not counted. */
+    static final int MAX_COUNTED_CALLS = 1 << 20;
+
+    /** Calls counted for call-load now (0 without the stateful mode). */
+    public int countedCalls() {
+        return loads == null ? 0 : loads.size();
     }
 
     /** The transaction layer, or null in a purely stateless configuration. */
@@ -233,6 +258,9 @@ public final class SipProxy implements MessageSink {
                 reply(m, in, source, connection, 482, "Loop Detected", null);
             }
             return;
+        }
+        if (loads != null && "BYE".equals(m.method())) {
+            loads.ended(m.callId()); // the call's count goes back, whatever else happens to the BYE
         }
         Upstream up = null;
         if (transactions != null) {
@@ -483,6 +511,11 @@ public final class SipProxy implements MessageSink {
         @Override
         public boolean parallel() {
             return d.parallel();
+        }
+
+        @Override
+        public boolean countsCalls() {
+            return d.countsCalls() && "INVITE".equals(m.method());
         }
     }
 

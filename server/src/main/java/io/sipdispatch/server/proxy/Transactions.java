@@ -38,12 +38,14 @@ public final class Transactions {
     final ProxyCounters counters;
     final int probingThreshold;
     final io.sipdispatch.server.events.DestinationEvents events;
+    final CallLoads loads;
     private final Table[] tables;
     private final int maxPerShard;
 
     public Transactions(Shards shards, SipTimers timers, int max, int probingThreshold, Outbound out,
-                        ProxyCounters counters, io.sipdispatch.server.events.DestinationEvents events) {
+                        ProxyCounters counters, io.sipdispatch.server.events.DestinationEvents events, CallLoads loads) {
         this.events = events;
+        this.loads = loads;
         this.shards = shards;
         this.timers = timers;
         this.out = out;

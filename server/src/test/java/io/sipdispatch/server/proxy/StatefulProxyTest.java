@@ -22,6 +22,7 @@ class StatefulProxyTest {
         1 sip:127.0.0.1:5071 0 30 duid=b1
         1 sip:127.0.0.1:5072 0 20 duid=b2
         1 sip:127.0.0.1:5073 0 10 duid=b3
+        2 sip:127.0.0.1:5091 0 0 duid=m1;maxload=2
         """;
 
     static ProxyHarness harness() throws Exception {
@@ -47,6 +48,10 @@ class StatefulProxyTest {
               - name: last-resort
                 match: { ruri_user: '^lastresort' }
                 dispatch: { set: 1, algorithm: 4, flags: d, failover: { on: [500], mark: none } }
+              - name: load
+                match: { ruri_user: '^load' }
+                dispatch: { set: 2, algorithm: 10 }
+                when_none_left: { reply: 486, reason: All Lines Busy }
               - name: sl
                 match: { ruri_user: '^sl' }
                 mode: stateless
@@ -413,6 +418,49 @@ class StatefulProxyTest {
         h.clock.advance(0);
         assertThat(requestsTo(h, 5071, "CANCEL")).hasSize(1);
         assertThat(requestsTo(h, 5072, "INVITE").stream().map(s -> s.header("Call-ID"))).containsExactlyInAnyOrder("c1@x", "c2@x");
+    }
+
+    // ---- call-load (algorithm 10) ----------------------------------------------------------------------
+
+    @Test
+    void callLoadRefusesTheCallBeyondMaxloadAndEveryEndGivesTheCountBack() throws Exception {
+        ProxyHarness h = harness();
+        Destination m1 = dest2(h);
+        Sent c1 = h.receive(inviteTo("load", "l1@x", "z9hG4bK-l1"));
+        Sent c2 = h.receive(inviteTo("load", "l2@x", "z9hG4bK-l2"));
+        assertThat(m1.activeCalls()).isEqualTo(2);
+        Sent refused = h.receive(inviteTo("load", "l3@x", "z9hG4bK-l3"));
+        assertThat(refused.firstLine()).isEqualTo("SIP/2.0 486 All Lines Busy");
+        answer(h, c1, 200, "OK");
+        assertThat(m1.activeCalls()).isEqualTo(2); // an answered call still counts
+        h.receive(request("BYE", "sip:load@127.0.0.1:5091", "l1@x", "z9hG4bK-bye1", 2, "uas",
+            "Route: <sip:127.0.0.1:5060;lr>\n"));
+        assertThat(m1.activeCalls()).isEqualTo(1);
+        answer(h, c2, 480, "Temporarily Unavailable"); // a failed call gives its count back
+        assertThat(m1.activeCalls()).isZero();
+        assertThat(h.proxy.countedCalls()).isZero();
+        Sent again = h.receive(inviteTo("load", "l4@x", "z9hG4bK-l4"));
+        assertThat(again.port()).isEqualTo(5091);
+    }
+
+    @Test
+    void aCancelledCallGivesItsCountBack() throws Exception {
+        ProxyHarness h = harness();
+        Destination m1 = dest2(h);
+        Sent c1 = h.receive(inviteTo("load", "l1@x", "z9hG4bK-l1"));
+        answer(h, c1, 180, "Ringing");
+        h.receive(request("CANCEL", "sip:load@127.0.0.1:5060", "l1@x", "z9hG4bK-l1", 1, "", ""));
+        assertThat(m1.activeCalls()).isEqualTo(1); // until the branch's 487
+        answer(h, c1, 487, "Request Terminated");
+        assertThat(m1.activeCalls()).isZero();
+        // Cancelled before any provisional response: given back at once.
+        h.receive(inviteTo("load", "l2@x", "z9hG4bK-l2"));
+        h.receive(request("CANCEL", "sip:load@127.0.0.1:5060", "l2@x", "z9hG4bK-l2", 1, "", ""));
+        assertThat(m1.activeCalls()).isZero();
+    }
+
+    static Destination dest2(ProxyHarness h) {
+        return h.snapshot.table().destinations().stream().filter(d -> d.identity().equals("2/m1")).findFirst().orElseThrow();
     }
 
     // ---- CANCEL ---------------------------------------------------------------------------------------

@@ -1,0 +1,83 @@
+package io.sipdispatch.server.proxy;
+
+import io.sipdispatch.dispatcher.Destination;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The calls counted against their destination for call-load dispatching (Kamailio algorithm 10 and its
+ * {@code ds_hash} table of Call-IDs): a call counts from the moment its INVITE is dispatched, is confirmed by
+ * a 2xx, and is released by a failure of its branch, a CANCEL's 487, its BYE, or, for calls that never end,
+ * by expiry ({@code ds_hash_initexpire} before the 2xx, {@code ds_hash_expire} after). Each count is taken
+ * and given back exactly once, whoever sees the end first, because the entry is removed atomically; the
+ * destination's counter therefore can neither drift nor go negative. Entries live in one concurrent map,
+ * bounded by {@code max}; a call beyond it is not counted.
+ */
+final class CallLoads {
+    /** One counted call. */
+    private record Entry(Destination destination, boolean confirmed, long expiresNanos) {
+    }
+
+    private final Map<String, Entry> byCallId = new ConcurrentHashMap<>();
+    private final long initExpireNanos;
+    private final long expireNanos;
+    private final int max;
+    final LongAdder notCounted = new LongAdder();
+
+    CallLoads(long initExpireNanos, long expireNanos, int max) {
+        this.initExpireNanos = initExpireNanos;
+        this.expireNanos = expireNanos;
+        this.max = max;
+    }
+
+    /** The INVITE of {@code callId} went to {@code d}: one more call there, unless it is counted already. */
+    void dispatched(String callId, Destination d, long nowNanos) {
+        if (byCallId.size() >= max) {
+            notCounted.increment();
+            return;
+        }
+        if (byCallId.putIfAbsent(callId, new Entry(d, false, nowNanos + initExpireNanos)) == null) {
+            d.incrementActiveCalls();
+        }
+    }
+
+    /** A 2xx came from {@code d}: the call is up and lives until its BYE, or the longer expiry. */
+    void confirmed(String callId, Destination d, long nowNanos) {
+        byCallId.computeIfPresent(callId, (k, e) -> e.destination() == d ? new Entry(d, true, nowNanos + expireNanos) : e);
+    }
+
+    /** The call's branch to {@code d} failed, or was cancelled: the count goes back, once. */
+    void released(String callId, Destination d) {
+        Entry e = byCallId.get(callId);
+        if (e != null && e.destination() == d && byCallId.remove(callId, e)) {
+            d.decrementActiveCalls();
+        }
+    }
+
+    /** The call's BYE: the count goes back, once, wherever the call went. */
+    void ended(String callId) {
+        Entry e = byCallId.remove(callId);
+        if (e != null) {
+            e.destination().decrementActiveCalls();
+        }
+    }
+
+    /** Releases the calls whose time is up; returns how many. */
+    int expire(long nowNanos) {
+        int n = 0;
+        for (Map.Entry<String, Entry> me : byCallId.entrySet()) {
+            Entry e = me.getValue();
+            if (nowNanos - e.expiresNanos() >= 0 && byCallId.remove(me.getKey(), e)) {
+                e.destination().decrementActiveCalls();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Calls counted now. */
+    int size() {
+        return byCallId.size();
+    }
+}
