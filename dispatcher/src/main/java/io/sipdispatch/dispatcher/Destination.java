@@ -178,10 +178,6 @@ public final class Destination {
         return updateState(keepProbing ? DestinationFlags.PROBING : 0, clear);
     }
 
-    /** The failures in a row counted while trying. */
-    public int failuresInARow() {
-        return rt.failures.get();
-    }
 
     /** Sets and clears state bits atomically; returns the new state. */
     public int updateState(int set, int clear) {

@@ -133,11 +133,6 @@ public final class ClientTransaction {
         }
     }
 
-    /** Whether a response of any kind has come. */
-    public boolean answered() {
-        return state != State.CALLING && state != State.TRYING;
-    }
-
     /** A response matched to this transaction (§17.1.3). */
     public void receive(int status, Object response) {
         switch (state) {

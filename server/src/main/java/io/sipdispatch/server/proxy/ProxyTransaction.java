@@ -464,10 +464,6 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
         }
     }
 
-    boolean canceled() {
-        return canceled;
-    }
-
     @Override
     public String toString() {
         return method + " " + request.callId() + " " + server.state() + " branches=" + branches.size();
