@@ -262,10 +262,8 @@ public final class SipProxy implements MessageSink {
         if (loads != null && "BYE".equals(m.method())) {
             loads.ended(m.callId()); // the call's count goes back, whatever else happens to the BYE
         }
-        Upstream up = null;
         if (transactions != null) {
-            up = Upstream.of(m, in, source, connection);
-            if (transactions.matchRequest(m, txn, up)) {
+            if (transactions.matchRequest(m, txn, in, source, connection)) {
                 return;
             }
         }
@@ -273,7 +271,7 @@ public final class SipProxy implements MessageSink {
         MessageEditor ed = m.edit();
         Forwarding fwd = routeByRouteSet(m, ed, routes);
         if (fwd != null && statefulRouteSet && newTransaction
-            && startFixed(m, ed, txn, loop, up, fwd, in, source, connection)) {
+            && startFixed(m, ed, txn, loop, fwd, in, source, connection)) {
             return;
         }
         if (fwd == null) {
@@ -308,7 +306,7 @@ public final class SipProxy implements MessageSink {
                         reply(m, in, source, connection, none.code(), none.reason(), null);
                         return;
                     }
-                    startTransaction(m, txn, loop, up, plan, first);
+                    startTransaction(m, txn, loop, in, source, connection, plan, first);
                     return;
                 } else if (action instanceof Rule.Dispatch d) {
                     fwd = dispatch(m, d, in, source, snap);
@@ -323,7 +321,7 @@ public final class SipProxy implements MessageSink {
                 } else {
                     fwd = relay(m, routes);
                     if (fwd != null && rule.stateful() && newTransaction
-                        && startFixed(m, ed, txn, loop, up, fwd, in, source, connection)) {
+                        && startFixed(m, ed, txn, loop, fwd, in, source, connection)) {
                         return;
                     }
                 }
@@ -372,19 +370,21 @@ public final class SipProxy implements MessageSink {
      * Starts a transaction for a request with one next hop (routed by its Route set, or relayed); false when
      * no socket here reaches it, and the stateless path answers.
      */
-    private boolean startFixed(SipMessage m, MessageEditor ed, long txn, long loop, Upstream up, Forwarding fwd,
+    private boolean startFixed(SipMessage m, MessageEditor ed, long txn, long loop, Forwarding fwd,
                                Listener in, InetSocketAddress source, Object connection) {
         Target t = fwd.target();
         if (t == null || !reachable(t, in)) {
             return false;
         }
         Hop hop = new Hop(fwd, listenerFor(t.transport(), t.address().getAddress(), in));
-        startTransaction(m, txn, loop, up, new FixedPlan(m, ed, in, source, connection != null), hop);
+        startTransaction(m, txn, loop, in, source, connection, new FixedPlan(m, ed, in, source, connection != null), hop);
         return true;
     }
 
     /** Hands a new request to the transaction layer, unless its table is full (503, RFC 3261 §21.5.4). */
-    private void startTransaction(SipMessage m, long txn, long loop, Upstream up, Plan plan, Hop first) {
+    private void startTransaction(SipMessage m, long txn, long loop, Listener in, InetSocketAddress source,
+                                  Object connection, Plan plan, Hop first) {
+        Upstream up = Upstream.of(m, in, source, connection);
         if (!transactions.hasRoom(txn)) {
             counters.transactionsRefused.increment();
             up.send(out, up.reply(m, 503, "Service Unavailable", "Retry-After: 5"));

@@ -1,6 +1,7 @@
 package io.sipdispatch.server.proxy;
 
 import io.sipdispatch.dispatcher.Destination;
+import io.sipdispatch.server.transport.Listener;
 import io.sipdispatch.sip.CSeq;
 import io.sipdispatch.sip.SipMessage;
 import io.sipdispatch.sip.SipParseException;
@@ -98,7 +99,7 @@ public final class Transactions {
      *
      * @return whether the request belonged to a transaction and has been handled
      */
-    boolean matchRequest(SipMessage m, long key, Upstream up) {
+    boolean matchRequest(SipMessage m, long key, Listener in, InetSocketAddress source, Object connection) {
         ProxyTransaction t = table(key).byKey.get(key);
         if (t == null) {
             return false;
@@ -111,7 +112,7 @@ public final class Transactions {
             if (!t.invite) {
                 return false;
             }
-            t.cancel(m, up);
+            t.cancel(m, Upstream.of(m, in, source, connection));
             return true;
         }
         if (method.equals(t.method)) {
