@@ -10,13 +10,13 @@ import io.sipdispatch.server.proxy.Router;
 import io.sipdispatch.server.proxy.Shards;
 import io.sipdispatch.server.proxy.SipProxy;
 import io.sipdispatch.server.proxy.TransactionScheduler;
+import io.sipdispatch.server.proxy.VirtualClock;
 import io.sipdispatch.server.source.ListFile;
 import io.sipdispatch.server.transport.Listener;
 import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -59,55 +59,6 @@ public class StatefulCallBench {
         """;
     static final String LIST = "1 sip:127.0.0.1:5071\n1 sip:127.0.0.1:5072\n1 sip:127.0.0.1:5073\n";
 
-    /**
-     * Virtual time: timers fire when the benchmark moves the clock. A cancelled timer leaves the queue at once,
-     * as in the event loop's own scheduler, so that the queue holds what a server's would.
-     */
-    static final class Clock implements TransactionScheduler {
-        private final class Task implements Timer, Comparable<Task> {
-            final long at;
-            final long seq;
-            final Runnable run;
-
-            Task(long at, long seq, Runnable run) {
-                this.at = at;
-                this.seq = seq;
-                this.run = run;
-            }
-
-            @Override
-            public void cancel() {
-                queue.remove(this);
-            }
-
-            @Override
-            public int compareTo(Task o) {
-                return at != o.at ? Long.compare(at, o.at) : Long.compare(seq, o.seq);
-            }
-        }
-
-        private final TreeSet<Task> queue = new TreeSet<>();
-        private long now;
-        private long seq;
-
-        @Override
-        public Timer schedule(long delayMillis, Runnable task) {
-            Task t = new Task(now + delayMillis, seq++, task);
-            queue.add(t);
-            return t;
-        }
-
-        void advance(long millis) {
-            long until = now + millis;
-            while (!queue.isEmpty() && queue.first().at <= until) {
-                Task t = queue.pollFirst();
-                now = t.at;
-                t.run.run();
-            }
-            now = until;
-        }
-    }
-
     /** One call's messages, as the caller and the destination send them. */
     record Call(InetSocketAddress backend, byte[] invite, byte[] ringing, byte[] ok, byte[] ack, byte[] bye,
                 byte[] byeOk) {
@@ -115,7 +66,7 @@ public class StatefulCallBench {
 
     SipProxy proxy;
     Listener udp;
-    Clock clock;
+    VirtualClock clock;
     Call[] calls;
     int next;
     int sent;
@@ -124,18 +75,18 @@ public class StatefulCallBench {
 
     @Setup
     public void setup() throws Exception {
-        Clock learnClock = new Clock();
+        VirtualClock learnClock = new VirtualClock();
         SipProxy learner = newProxy(learnClock);
         calls = new Call[CALLS];
         for (int i = 0; i < CALLS; i++) {
             calls[i] = learn(learner, learnClock, i);
         }
-        clock = new Clock();
+        clock = new VirtualClock();
         proxy = newProxy(clock);
         sent = 0;
     }
 
-    private SipProxy newProxy(Clock c) throws Exception {
+    private SipProxy newProxy(VirtualClock c) throws Exception {
         SipdispatchConfig config = ConfigLoader.parse("bench.yaml", CONFIG);
         udp = new Listener(config.listen().get(0), 0);
         DispatchSnapshot snap = new DispatchSnapshot(DispatchTable.build(ListFile.parse("dispatcher.list",
@@ -171,7 +122,7 @@ public class StatefulCallBench {
     }
 
     /** Call {@code i}'s messages: the responses carry the Via the proxy writes, learnt by forwarding once. */
-    private Call learn(SipProxy learner, Clock c, int i) {
+    private Call learn(SipProxy learner, VirtualClock c, int i) {
         String callId = "bench-" + i + "@127.0.0.1";
         byte[] invite = bytes("INVITE sip:callee@127.0.0.1:5060 SIP/2.0\r\n"
             + "Via: SIP/2.0/UDP 127.0.0.1:5090;branch=z9hG4bK-inv-" + i + "\r\n"

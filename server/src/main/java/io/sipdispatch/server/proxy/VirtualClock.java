@@ -1,14 +1,17 @@
 package io.sipdispatch.server.proxy;
 
-import java.util.PriorityQueue;
+import java.util.TreeSet;
 
-/** A {@link TransactionScheduler} on virtual time: timers fire when the test advances the clock. */
-final class VirtualClock implements TransactionScheduler {
+/**
+ * A {@link TransactionScheduler} on virtual time, for tests and benchmarks: timers fire when the caller moves
+ * the clock, in order. A cancelled timer leaves the queue at once, as in the event loops' own scheduler, so
+ * that the queue holds what a server's would. Single-threaded.
+ */
+public final class VirtualClock implements TransactionScheduler {
     private final class Task implements Timer, Comparable<Task> {
         final long at;
         final long seq;
         final Runnable run;
-        boolean cancelled;
 
         Task(long at, long seq, Runnable run) {
             this.at = at;
@@ -18,7 +21,7 @@ final class VirtualClock implements TransactionScheduler {
 
         @Override
         public void cancel() {
-            cancelled = true;
+            queue.remove(this);
         }
 
         @Override
@@ -27,7 +30,7 @@ final class VirtualClock implements TransactionScheduler {
         }
     }
 
-    private final PriorityQueue<Task> queue = new PriorityQueue<>();
+    private final TreeSet<Task> queue = new TreeSet<>();
     private long now;
     private long seq;
 
@@ -38,25 +41,24 @@ final class VirtualClock implements TransactionScheduler {
         return t;
     }
 
-    long now() {
+    /** Virtual milliseconds since the start. */
+    public long now() {
         return now;
     }
 
     /** Runs every timer due up to {@code now + millis}, in order, and moves the clock there. */
-    void advance(long millis) {
+    public void advance(long millis) {
         long until = now + millis;
-        while (!queue.isEmpty() && queue.peek().at <= until) {
-            Task t = queue.poll();
+        while (!queue.isEmpty() && queue.first().at <= until) {
+            Task t = queue.pollFirst();
             now = t.at;
-            if (!t.cancelled) {
-                t.run.run();
-            }
+            t.run.run();
         }
         now = until;
     }
 
     /** Timers still waiting to fire. */
-    long pending() {
-        return queue.stream().filter(t -> !t.cancelled).count();
+    public long pending() {
+        return queue.size();
     }
 }
