@@ -8,7 +8,7 @@ import java.util.Map;
  * A destination's {@code attrs}: Kamailio's {@code key=value;key=value} string, kept whole and in order, so
  * that keys sipdispatch does not use stay visible to the operator. The keys Kamailio gives a meaning to
  * have typed getters: {@code duid}, {@code weight}, {@code rweight}, {@code maxload}, {@code socket},
- * {@code ping_from}. A value may be quoted to hold ';' ({@code ping_from="sip:lb@example.com;transport=tcp"}).
+ * {@code ping_from}, {@code latency}. A value may be quoted to hold ';' ({@code ping_from="sip:lb@example.com;transport=tcp"}).
  */
 public final class Attributes {
     public static final Attributes NONE = new Attributes("", Collections.emptyMap());
@@ -73,7 +73,7 @@ public final class Attributes {
     }
 
     private void checkNumbers() {
-        for (String key : new String[] {"weight", "rweight", "maxload"}) {
+        for (String key : new String[] {"weight", "rweight", "maxload", "latency"}) {
             String v = values.get(key);
             if (v != null && !v.matches("\\d{1,9}")) {
                 throw new IllegalArgumentException("attribute '" + key + "' must be a non-negative integer, not '" + v + "'");
@@ -115,9 +115,22 @@ public final class Attributes {
         return number("maxload", 0);
     }
 
+    /**
+     * {@code latency}: the round trip in milliseconds the latency estimate starts from, before any keepalive
+     * has measured one (Kamailio's attribute of that name); 0 when absent.
+     */
+    public int latencyMillis() {
+        return number("latency", 0);
+    }
+
     /** The local socket to send from ({@code udp:192.0.2.1:5060}), or null. */
     public String socket() {
         return values.get("socket");
+    }
+
+    /** The name of the local socket to send from (Kamailio's {@code sockname}), or null. */
+    public String sockname() {
+        return values.get("sockname");
     }
 
     /** The From URI of this destination's OPTIONS probes, or null for the global one. */
@@ -137,7 +150,8 @@ public final class Attributes {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Attributes a && a.values.equals(values);
+        // The same text is the same attributes: a reload compares ten thousand of them, mostly unchanged.
+        return o instanceof Attributes a && (a.raw.equals(raw) || a.values.equals(values));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.sipdispatch.dispatcher;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A destination at run time: its provisioned {@link DestinationRecord} and its runtime state (state bits,
@@ -14,6 +15,9 @@ public final class Destination {
     private final int weight;
     private final int rweight;
     private final int maxload;
+    private final String identity;
+    /** Whether its attributes name the local socket to send from ({@code socket} or {@code sockname}). */
+    private final boolean namesSocket;
     private final long identityHash;
     private final RuntimeState rt;
 
@@ -31,10 +35,18 @@ public final class Destination {
         /** A 503's Retry-After: out of selection until this System.nanoTime instant; 0 when not suspended. */
         volatile long suspendedUntil;
         final LatencyStats latency = new LatencyStats();
+        /** The slow start in progress after a comeback; null when none is. */
+        final AtomicReference<Ramp> ramp = new AtomicReference<>();
+        /** Requests sent to it: a LongAdder, since every event loop counts into it. */
+        final LongAdder selections = new LongAdder();
 
         RuntimeState(int state) {
             this.state = new AtomicInteger(state);
         }
+    }
+
+    /** A slow start: the share of first attempts rises linearly from 0 at {@code start} to all at {@code end}. */
+    private record Ramp(long start, long end) {
     }
 
     /** An overload control rate in force until {@code untilNanos} (System.nanoTime), with its sequence number. */
@@ -52,8 +64,15 @@ public final class Destination {
         this.weight = record.attrs().weight(1);
         this.rweight = record.attrs().rweight(0);
         this.maxload = record.attrs().maxload();
-        this.identityHash = Hashing.hash64(record.identity());
+        this.identity = record.identity();
+        this.namesSocket = record.attrs().socket() != null || record.attrs().sockname() != null;
+        this.identityHash = Hashing.hash64(identity);
         this.rt = previous == null ? new RuntimeState(record.state()) : previous.rt;
+        int latency = record.attrs().latencyMillis();
+        if (latency > 0) {
+            // At start, and at a reload for a destination nothing has measured yet: the attribute's figure.
+            rt.latencyMicros = rt.latency.seed(latency * 1000L);
+        }
     }
 
     public DestinationRecord record() {
@@ -85,7 +104,7 @@ public final class Destination {
 
     /** Stable across reloads: see {@link DestinationRecord#identity()}. */
     public String identity() {
-        return record.identity();
+        return identity;
     }
 
     /** {@link #identity()} hashed once, for the rendezvous score of every request. */
@@ -98,7 +117,26 @@ public final class Destination {
         return rt.state.get();
     }
 
-    /** Whether selection may pick it: neither inactive nor disabled, nor suspended by a Retry-After. */
+    /** The state bits read as admin state, health and probing. */
+    public DestinationState view() {
+        return DestinationState.of(rt.state.get());
+    }
+
+    /**
+     * The operator's decision (enable, drain, disable), leaving the health bits as they are: a destination
+     * disabled while inactive is still inactive when enabled again, until a keepalive says otherwise. Returns
+     * the new state bits.
+     */
+    public int setAdmin(DestinationState.Admin admin) {
+        int set = switch (admin) {
+            case ENABLED -> 0;
+            case DRAINING -> DestinationFlags.DRAINING;
+            case DISABLED -> DestinationFlags.DISABLED;
+        };
+        return updateState(set, DestinationFlags.DISABLED | DestinationFlags.DRAINING);
+    }
+
+    /** Whether selection may pick it: neither inactive nor disabled nor draining, nor suspended by a Retry-After. */
     public boolean selectable() {
         if (DestinationFlags.skipped(rt.state.get())) {
             return false;
@@ -135,6 +173,12 @@ public final class Destination {
     public int markFailed(int flags, int probingThreshold) {
         rt.successes.set(0);
         if ((flags & DestinationFlags.TRYING) != 0 && (flags & DestinationFlags.INACTIVE) == 0) {
+            if ((rt.state.get() & DestinationFlags.INACTIVE) != 0) {
+                // Already down: another failure is no news. Counting it would set trying beside inactive, a
+                // change of bits that means nothing and would be reported as a state change every other probe.
+                rt.failures.set(0);
+                return updateState(flags & DestinationFlags.PROBING, 0);
+            }
             int n = rt.failures.incrementAndGet();
             if (n >= Math.max(1, probingThreshold)) {
                 rt.failures.set(0);
@@ -179,6 +223,38 @@ public final class Destination {
     }
 
 
+    /**
+     * Starts a slow start at {@code startNanos} (a {@link System#nanoTime()} instant) lasting {@code durationNanos}:
+     * a destination that just came back gets a share of first attempts rising from none to its full share, so
+     * that a box that has just restarted is not hit by its whole load at once. 0 or less cancels any.
+     */
+    public void startSlowStart(long startNanos, long durationNanos) {
+        rt.ramp.set(durationNanos > 0 ? new Ramp(startNanos, startNanos + durationNanos) : null);
+    }
+
+    /**
+     * The fraction of its full share this destination takes at {@code nowNanos}: 1 outside a slow start, else
+     * the time elapsed over the slow start's length.
+     */
+    public double share(long nowNanos) {
+        Ramp r = rt.ramp.get();
+        if (r == null) {
+            return 1;
+        }
+        if (nowNanos - r.end >= 0) {
+            // Over: later selections skip the clock read. Only this ramp is cleared, never a newer one that
+            // another thread has just started.
+            rt.ramp.compareAndSet(r, null);
+            return 1;
+        }
+        return Math.max(0, (double) (nowNanos - r.start) / (r.end - r.start));
+    }
+
+    /** Whether a slow start may be in progress (cheap: no clock read). */
+    boolean rampingUp() {
+        return rt.ramp.get() != null;
+    }
+
     /** Sets and clears state bits atomically; returns the new state. */
     public int updateState(int set, int clear) {
         return rt.state.updateAndGet(s -> (s & ~clear) | set);
@@ -187,6 +263,22 @@ public final class Destination {
     /** The calls in progress through this destination, as counted for call-load (Kamailio algorithm 10). */
     public int activeCalls() {
         return rt.activeCalls.get();
+    }
+
+    /**
+     * One more call in progress if the {@code maxload} allows it (always without one); false, and no change,
+     * when the destination is full. Atomic, so that the last slot goes to one call only.
+     */
+    public boolean tryAddCall() {
+        while (true) {
+            int c = rt.activeCalls.get();
+            if (maxload > 0 && c >= maxload) {
+                return false;
+            }
+            if (rt.activeCalls.compareAndSet(c, c + 1)) {
+                return true;
+            }
+        }
     }
 
     /** One more call in progress (an INVITE was sent here); returns the new count. */
@@ -249,6 +341,16 @@ public final class Destination {
         }
     }
 
+    /**
+     * Sets the overload control as {@link #setOverloadControl(int, long, long)} does, for an update that
+     * carries no sequence number: applied as it comes, keeping the last sequence number seen.
+     */
+    public void setOverloadControl(int ratePercent, long untilNanos) {
+        int rate = Math.max(0, Math.min(100, ratePercent));
+        rt.overload.updateAndGet(cur -> new Overload(rate, untilNanos, cur.seq));
+        rt.overloadChecks.set(0);
+    }
+
     /** The overload control rate in force at {@code nowNanos}: 0 when none is, or it has expired. */
     public int overloadRate(long nowNanos) {
         Overload o = rt.overload.get();
@@ -267,6 +369,26 @@ public final class Destination {
         }
         int k = Math.floorMod(rt.overloadChecks.getAndIncrement(), 100);
         return (k + 1) * rate / 100 > k * rate / 100;
+    }
+
+    /** Whether its {@code socket} or {@code sockname} attribute chooses the local socket (a field read). */
+    public boolean namesSocket() {
+        return namesSocket;
+    }
+
+    /** Whether {@code other} is this destination across a reload: the same runtime state (health, calls …). */
+    public boolean sharesStateWith(Destination other) {
+        return other.rt == rt;
+    }
+
+    /** Counts one request sent to it (a first attempt or a failover), for its share of the traffic. */
+    public void countSelection() {
+        rt.selections.increment();
+    }
+
+    /** Requests sent to it since start, over reloads. */
+    public long selections() {
+        return rt.selections.sum();
     }
 
     @Override

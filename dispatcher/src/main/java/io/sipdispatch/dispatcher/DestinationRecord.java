@@ -12,8 +12,16 @@ import java.util.Objects;
  * @param priority    higher first in priority-ordered algorithms (Kamailio's convention)
  * @param attrs       the attrs string, parsed
  * @param description free text, may be empty
+ * @param rowId       the database row's id, which stays the destination's identity when its URI is edited;
+ *                    null for a list file line
  */
-public record DestinationRecord(int setId, String uri, int flags, int priority, Attributes attrs, String description) {
+public record DestinationRecord(int setId, String uri, int flags, int priority, Attributes attrs, String description,
+                                String rowId) {
+    /** A destination without a row id (a list file line). */
+    public DestinationRecord(int setId, String uri, int flags, int priority, Attributes attrs, String description) {
+        this(setId, uri, flags, priority, attrs, description, null);
+    }
+
     public DestinationRecord {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(attrs, "attrs");
@@ -28,9 +36,19 @@ public record DestinationRecord(int setId, String uri, int flags, int priority, 
         return flags & DestinationFlags.ALL;
     }
 
-    /** A stable identity across reloads: the duid attribute when given, else set and URI. */
+    /**
+     * A stable identity across reloads: the duid attribute when given, else the row id, else set, URI and
+     * socket. A reload carries the runtime state (health, latency, call counts) over by it.
+     */
     public String identity() {
         String duid = attrs.duid();
-        return duid != null ? setId + "/" + duid : setId + "/" + uri;
+        if (duid != null) {
+            return setId + "/" + duid;
+        }
+        if (rowId != null) {
+            return "row/" + rowId;
+        }
+        String socket = attrs.socket();
+        return setId + "/" + uri + (socket == null ? "" : "/" + socket);
     }
 }

@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * in the previous table keeps its {@link Destination} object when its record is unchanged, and its state
  * (health, active calls, latency, overload control) in a new object when the record changed (new weight,
  * URI behind the same duid…), except that a changed {@code flags} column sets the state anew: the operator
- * asked for it. Each set keeps its round-robin position.
+ * asked for it ({@link ReloadState} says when the provisioned state wins). Each set keeps its round-robin
+ * position.
  */
 public final class DispatchTable {
     public static final DispatchTable EMPTY = new DispatchTable(Map.of(), List.of(), List.of());
@@ -58,6 +59,15 @@ public final class DispatchTable {
      * priorities), carrying runtime state over from {@code previous} (null for none).
      */
     public static DispatchTable build(List<DestinationRecord> records, DispatchTable previous, Numbering order) {
+        return build(records, previous, order, ReloadState.INHERIT);
+    }
+
+    /**
+     * As {@link #build(List, DispatchTable, Numbering)}, with {@code states} saying whether a destination
+     * that was in {@code previous} keeps its running state or takes the provisioned one.
+     */
+    public static DispatchTable build(List<DestinationRecord> records, DispatchTable previous, Numbering order,
+                                      ReloadState states) {
         Map<String, Destination> old = new HashMap<>();
         if (previous != null) {
             for (Destination d : previous.destinations) {
@@ -79,7 +89,7 @@ public final class DispatchTable {
             rs.sort(Comparator.comparingInt(DestinationRecord::priority).reversed()); // stable
             List<Destination> ds = new ArrayList<>(rs.size());
             for (DestinationRecord r : rs) {
-                ds.add(destination(r, old, made));
+                ds.add(destination(r, old, made, states));
             }
             DestinationSet before = previous == null ? null : previous.set(e.getKey());
             AtomicLong next = before == null ? new AtomicLong() : before.next;
@@ -91,7 +101,7 @@ public final class DispatchTable {
     }
 
     private static Destination destination(DestinationRecord r, Map<String, Destination> old,
-                                           Map<String, Destination> made) {
+                                           Map<String, Destination> made, ReloadState states) {
         String identity = r.identity();
         Destination twin = made.get(identity);
         if (twin != null) {
@@ -102,11 +112,10 @@ public final class DispatchTable {
         Destination d;
         if (before == null) {
             d = new Destination(r);
-        } else if (before.record().equals(r)) {
-            d = before;
         } else {
-            d = new Destination(r, before);
-            if (before.record().state() != r.state()) {
+            d = before.record().equals(r) ? before : new Destination(r, before);
+            boolean edited = before.record().state() != r.state();
+            if (states == ReloadState.OVERRIDE || (states == ReloadState.INHERIT && edited)) {
                 d.updateState(r.state(), DestinationFlags.ALL);
             }
         }

@@ -3,7 +3,8 @@ package io.sipdispatch.dispatcher;
 /**
  * What the keepalives measured of a destination's round trip: count, average, standard deviation, maximum,
  * the EWMA estimate that algorithm 13 reads ({@code ds_latency_estimator_alpha}), and how many probes timed
- * out. Updated by one thread at a time (the loop that owns the probe) under the object's lock; read by anyone.
+ * out. The average, deviation and maximum are of measured round trips only; the estimate may start from a
+ * configured figure ({@link #seed}). Updated by one thread at a time (the loop that owns the probe) under the object's lock; read by anyone.
  */
 public final class LatencyStats {
     /** A consistent view of the figures, in microseconds. */
@@ -17,6 +18,20 @@ public final class LatencyStats {
     private long max;
     private long estimate;
     private long timeouts;
+    private boolean seeded;
+
+    /**
+     * Starts the estimate at {@code micros} before anything is measured (the {@code latency} attribute), so
+     * that the first measured round trips move it by the EWMA rather than replace it. Nothing once a round
+     * trip has been measured. Returns the estimate.
+     */
+    public synchronized long seed(long micros) {
+        if (count == 0 && micros > 0) {
+            estimate = micros;
+            seeded = true;
+        }
+        return estimate;
+    }
 
     /**
      * One answered probe's round trip. {@code alpha} is the weight of the past in the estimate (0.9 for
@@ -31,7 +46,7 @@ public final class LatencyStats {
         mean += d / count;
         m2 += d * (x - mean);
         max = Math.max(max, x);
-        estimate = count == 1 ? x : Math.max(1, Math.round(alpha * estimate + (1 - alpha) * x));
+        estimate = count == 1 && !seeded ? x : Math.max(1, Math.round(alpha * estimate + (1 - alpha) * x));
         return estimate;
     }
 

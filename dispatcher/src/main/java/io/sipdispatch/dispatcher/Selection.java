@@ -2,6 +2,7 @@ package io.sipdispatch.dispatcher;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The outcome of one selection: the destination to send to and the ordered failover list behind it.
@@ -55,11 +56,46 @@ public record Selection(List<Destination> candidates) {
         } else {
             order = algorithm.order(set, key);
         }
+        if (!algorithm.parallel()) {
+            order = slowStart(order);
+        }
         int limit = !failover && !algorithm.parallel() ? 1
             : maxResults > 0 && !algorithm.parallel() ? maxResults : Integer.MAX_VALUE;
         if (order.size() > limit) {
             order = order.subList(0, limit);
         }
         return order.isEmpty() ? NONE : new Selection(order);
+    }
+
+    /**
+     * A destination in a slow start takes the first attempt only with probability {@link Destination#share};
+     * otherwise the first of the next ones that does comes first, and the one passed over stays behind it for
+     * failover. Whatever the algorithm, the comeback's share of new calls thus rises from none to its full
+     * share over the slow start.
+     */
+    static List<Destination> slowStart(List<Destination> order) {
+        if (order.size() < 2 || !order.get(0).rampingUp()) {
+            return order;
+        }
+        long now = System.nanoTime();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = 0; i < order.size(); i++) {
+            Destination d = order.get(i);
+            double share = d.share(now);
+            if (share >= 1 || random.nextDouble() < share) {
+                if (i == 0) {
+                    return order;
+                }
+                List<Destination> out = new ArrayList<>(order.size());
+                out.add(d);
+                for (int k = 0; k < order.size(); k++) {
+                    if (k != i) {
+                        out.add(order.get(k));
+                    }
+                }
+                return out;
+            }
+        }
+        return order; // every candidate is ramping and none drew its turn: keep the algorithm's choice
     }
 }

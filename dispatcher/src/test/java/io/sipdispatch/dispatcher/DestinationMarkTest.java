@@ -31,6 +31,19 @@ class DestinationMarkTest {
     }
 
     @Test
+    void furtherFailuresOfAnInactiveDestinationChangeNothing() {
+        Destination a = dest("a", "");
+        int flags = DestinationFlags.TRYING | DestinationFlags.PROBING;
+        a.markFailed(flags, 3);
+        a.markFailed(flags, 3);
+        int down = a.markFailed(flags, 3);
+        assertThat(DestinationFlags.code(down)).isEqualTo("IP");
+        for (int i = 0; i < 5; i++) {
+            assertThat(a.markFailed(flags, 3)).isEqualTo(down);
+        }
+    }
+
+    @Test
     void anAnswerBetweenFailuresStartsTheCountAgain() {
         Destination a = dest("a", "");
         a.markFailed(DestinationFlags.TRYING, 2);

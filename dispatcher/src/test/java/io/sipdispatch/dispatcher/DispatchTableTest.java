@@ -88,6 +88,30 @@ class DispatchTableTest {
     }
 
     @Test
+    void overrideGivesEveryDestinationItsProvisionedStateAndInheritAlwaysKeepsTheRunningOneOverAnEdit() {
+        DispatchTable t1 = DispatchTable.build(List.of(record(1, "a", 0, ""), record(1, "b", 0, "")), null);
+        t1.destinations().forEach(d -> d.updateState(DestinationFlags.INACTIVE | DestinationFlags.PROBING, 0));
+        DestinationRecord aDisabled = new DestinationRecord(1, "sip:a.example.com", DestinationFlags.DISABLED, 0,
+            Attributes.parse("duid=a"), "");
+        List<DestinationRecord> rows = List.of(aDisabled, record(1, "b", 0, ""));
+        // Inherit (the default) keeps b's running state; a's edited state column is the operator's word.
+        DispatchTable inherit = DispatchTable.build(rows, t1, Numbering.KAMAILIO, ReloadState.INHERIT);
+        assertThat(inherit.set(1).destinations()).extracting(Destination::identity, Destination::state)
+            .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("1/a", DestinationFlags.DISABLED),
+                org.assertj.core.groups.Tuple.tuple("1/b", DestinationFlags.INACTIVE | DestinationFlags.PROBING));
+        // Inherit-always keeps the running state even where the column changed: it is the state written back.
+        DispatchTable t2 = DispatchTable.build(List.of(record(1, "a", 0, "")), null);
+        t2.destinations().get(0).updateState(DestinationFlags.DRAINING, 0);
+        DispatchTable kept = DispatchTable.build(List.of(aDisabled), t2, Numbering.KAMAILIO, ReloadState.INHERIT_ALWAYS);
+        assertThat(kept.destinations().get(0).state()).isEqualTo(DestinationFlags.DRAINING);
+        // Override: the provisioned state for every destination, edited or not.
+        DispatchTable override = DispatchTable.build(rows, inherit, Numbering.KAMAILIO, ReloadState.OVERRIDE);
+        assertThat(override.set(1).destinations()).extracting(Destination::identity, Destination::state)
+            .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("1/a", DestinationFlags.DISABLED),
+                org.assertj.core.groups.Tuple.tuple("1/b", 0));
+    }
+
+    @Test
     void newDestinationsStartFreshAndRemovedOnesAreGone() {
         DispatchTable t1 = DispatchTable.build(List.of(record(1, "a", 0, ""), record(1, "b", 0, "")), null);
         t1.destinations().forEach(d -> d.updateState(DestinationFlags.INACTIVE, 0));

@@ -34,4 +34,33 @@ class LatencyStatsTest {
         assertThat(d.latencyMicros()).isEqualTo(1550);
         assertThat(d.latencyStats().snapshot().estimateMicros()).isEqualTo(1550);
     }
+
+    @Test
+    void theLatencyAttributeStartsTheEstimateAndTheFirstProbesMoveIt() {
+        Destination d = dest("a", "latency=24");
+        assertThat(d.latencyMicros()).isEqualTo(24_000);
+        assertThat(d.latencyStats().snapshot().count()).isZero();
+        d.recordLatency(4000, 0.9);
+        // 0.9 · 24 ms + 0.1 · 4 ms: the attribute's figure is the past the first sample is weighed against.
+        assertThat(d.latencyMicros()).isEqualTo(22_000);
+        assertThat(d.latencyStats().snapshot().averageMicros()).isCloseTo(4000, within(1e-9));
+    }
+
+    @Test
+    void aReloadKeepsWhatWasMeasuredOverTheAttribute() {
+        DestinationRecord r = Fixtures.record(1, "a", 0, "latency=50");
+        DispatchTable t1 = DispatchTable.build(java.util.List.of(r), null);
+        Destination d = t1.destinations().get(0);
+        d.recordLatency(10_000, 0.5);
+        long measured = d.latencyMicros();
+        DestinationRecord changed = Fixtures.record(1, "a", 5, "latency=50");
+        DispatchTable t2 = DispatchTable.build(java.util.List.of(changed), t1);
+        assertThat(t2.destinations().get(0).latencyMicros()).isEqualTo(measured).isEqualTo(30_000);
+    }
+
+    @Test
+    void theLatencyAttributeMustBeANumber() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Attributes.parse("latency=fast"))
+            .hasMessageContaining("latency");
+    }
 }
