@@ -20,6 +20,7 @@ final class CheckConfigCommand implements Callable<Integer> {
             SipdispatchServer.Prepared p = SipdispatchServer.prepare(config);
             System.out.println(config + ": OK (" + p.snapshot().table().destinations().size() + " destination(s), "
                 + p.config().routes().size() + " route(s))");
+            p.discard();
             return 0;
         } catch (ConfigException e) {
             System.err.println("sipdispatch: " + e.getMessage());

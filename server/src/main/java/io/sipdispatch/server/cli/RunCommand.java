@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code sipdispatch run CONFIG}: starts the server in the foreground; SIGTERM or SIGINT stop it, closing
- * every socket within a few seconds.
+ * {@code sipdispatch run CONFIG}: starts the server in the foreground; SIGTERM or SIGINT stop it gracefully:
+ * new requests are refused with 503 while the transactions under way finish (within {@code stop.grace}).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Start sipdispatch on a configuration file (e.g. examples/sipdispatch.yaml).")
@@ -34,8 +34,16 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("sipdispatch: cannot start: " + e);
             return 1;
         }
+        // SIGHUP reloads every partition and the routes, as the management API's dispatcher.reload does: on a
+        // thread of its own, never an event loop; reload() logs the outcome, whatever it is.
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> new Thread(server::reload, "sipdispatch-reload").start());
+        } catch (IllegalArgumentException e) {
+            // no SIGHUP on this platform: reload by the API only
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stopGracefully();
             server.close();
             stopped.countDown();
         }, "sipdispatch-shutdown"));

@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
         "",
         "Run 'sipdispatch <command> --help' for the options of one command."
     },
-    subcommands = {RunCommand.class, CheckConfigCommand.class, SelfCheckCommand.class})
+    subcommands = {RunCommand.class, CheckConfigCommand.class, SelfCheckCommand.class, DbCommand.class,
+        CtlCommand.class})
 public final class SipdispatchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -17,20 +17,27 @@ import java.util.Locale;
  *                   {@code request-uri}: write the destination's host:port into the Request-URI ({@code ds_select_domain})
  * @param steps      several set/algorithm steps instead of {@code set}
  * @param failover   what happens when the destination fails (stateful mode); absent = no failover
+ * @param partition  the partition of the sets ({@code ds_select_dst(set, alg, flags, partition)}); absent =
+ *                   {@code default}
  */
 public record DispatchSpec(Integer set, String algorithm, String key, String flags, Integer maxResults,
-                           String target, List<StepSpec> steps, FailoverSpec failover) {
+                           String target, List<StepSpec> steps, FailoverSpec failover, String partition) {
     public DispatchSpec {
         if ((set == null) == (steps == null || steps.isEmpty())) {
             throw new IllegalArgumentException("dispatch needs either 'set' (with 'algorithm') or 'steps', not both");
         }
         if (steps == null || steps.isEmpty()) {
-            steps = List.of(new StepSpec(set, algorithm, key));
+            steps = List.of(new StepSpec(set, algorithm, key, partition));
         } else {
             if (algorithm != null || key != null) {
                 throw new IllegalArgumentException("with 'steps', give 'algorithm' and 'key' in each step");
             }
-            steps = List.copyOf(new ArrayList<>(steps));
+            List<StepSpec> own = new ArrayList<>();
+            for (StepSpec st : steps) {
+                own.add(st.partition() != null || partition == null ? st
+                    : new StepSpec(st.set(), st.algorithm(), st.key(), partition));
+            }
+            steps = List.copyOf(own);
         }
         flags = flags == null ? "" : flags.trim().toLowerCase(Locale.ROOT);
         for (char c : flags.toCharArray()) {

@@ -3,11 +3,21 @@ package io.sipdispatch.server.config;
 import io.sipdispatch.dispatcher.HashMode;
 import io.sipdispatch.dispatcher.Numbering;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Where destinations come from and how they are chosen.
  *
  * @param listFile          Kamailio's {@code dispatcher.list}, relative to the configuration file ({@code list_file})
+ * @param dbUrl             the {@code dispatcher} table's database instead ({@code db_url}: {@code sqlite://file.db},
+ *                          {@code mysql://…}, {@code postgres://…} or a JDBC URL); exactly one of the two
+ * @param db                the table's schema and names
+ * @param reloadDelta       the least time between two reloads ({@code ds_reload_delta}); a reload asked sooner is
+ *                          refused
  * @param hash              {@code rendezvous} (default) or {@code modulo} (Kamailio's placement) for every hash algorithm
  * @param numbering         whether algorithm numbers are read as {@code kamailio} (default) or {@code opensips} numbers
  * @param affinityCapacity  how many forwarded requests a stateless server remembers so that their CANCEL,
@@ -19,13 +29,46 @@ import java.time.Duration;
  * @param callInitExpire    the same before a 2xx ({@code ds_hash_initexpire}, 7200 s)
  * @param latencyEstimatorAlpha the weight of the past in the keepalives' latency estimate (EWMA) that
  *                          algorithm 13 reads: 0.9 (default), or Kamailio's per-mille form (900)
+ * @param slowStart         how long a destination that came back takes to reach its full share of new calls
+ *                          (0, the default, for at once, as in Kamailio and OpenSIPS)
+ * @param blacklists        the default partition's blacklists ({@code ds_define_blacklist}): name → set ids
+ * @param partitions        more partitions by name, each with its own source, probing and blacklists
  */
-public record DispatcherSettings(String listFile, String hash, String numbering, Integer affinityCapacity,
+public record DispatcherSettings(String listFile, String dbUrl, DbSettings db, Duration reloadDelta, String hash, String numbering, Integer affinityCapacity,
                                  Duration affinityTtl, ProbingSettings probing, Double latencyEstimatorAlpha,
-                                 Duration callExpire, Duration callInitExpire) {
+                                 Duration callExpire, Duration callInitExpire, Duration slowStart,
+                                 Map<String, List<Integer>> blacklists, Map<String, PartitionSettings> partitions) {
+    /** The name of the partition the {@code dispatcher} section itself describes. */
+    public static final String DEFAULT_PARTITION = "default";
+
     public DispatcherSettings {
-        if (listFile == null || listFile.isBlank()) {
-            throw new IllegalArgumentException("'list_file' is needed: the Kamailio-format destination list");
+        PartitionSettings own = new PartitionSettings(listFile, dbUrl, db, probing, blacklists);
+        db = own.db();
+        blacklists = own.blacklists();
+        partitions = partitions == null ? Map.of() : partitions;
+        Map<String, PartitionSettings> all = new LinkedHashMap<>();
+        Set<String> listNames = new HashSet<>(blacklists.keySet());
+        for (Map.Entry<String, PartitionSettings> e : partitions.entrySet()) {
+            String name = e.getKey();
+            if (name.equals(DEFAULT_PARTITION) || !name.matches("[A-Za-z0-9_.-]+")) {
+                throw new IllegalArgumentException("partition name '" + name + "': letters, digits, _ . - only, and"
+                    + " not 'default' (the dispatcher section itself)");
+            }
+            if (e.getValue() == null) {
+                throw new IllegalArgumentException("partition '" + name + "' needs list_file or db_url");
+            }
+            for (String l : e.getValue().blacklists().keySet()) {
+                if (!listNames.add(l)) {
+                    throw new IllegalArgumentException("blacklist '" + l + "' is defined twice; its name must be"
+                        + " unique over all partitions");
+                }
+            }
+            all.put(name, e.getValue());
+        }
+        partitions = java.util.Collections.unmodifiableMap(all);
+        reloadDelta = reloadDelta == null ? Duration.ofSeconds(5) : reloadDelta;
+        if (reloadDelta.isNegative()) {
+            throw new IllegalArgumentException("reload_delta must not be negative");
         }
         hash = hash == null ? "rendezvous" : hash;
         if (!hash.equals("rendezvous") && !hash.equals("modulo")) {
@@ -46,6 +89,10 @@ public record DispatcherSettings(String listFile, String hash, String numbering,
         if (callExpire.isZero() || callExpire.isNegative() || callInitExpire.isZero() || callInitExpire.isNegative()) {
             throw new IllegalArgumentException("call_expire and call_init_expire must be positive");
         }
+        slowStart = slowStart == null ? Duration.ZERO : slowStart;
+        if (slowStart.isNegative()) {
+            throw new IllegalArgumentException("slow_start must not be negative");
+        }
         latencyEstimatorAlpha = latencyEstimatorAlpha == null ? 0.9 : latencyEstimatorAlpha;
         if (latencyEstimatorAlpha > 1 && latencyEstimatorAlpha <= 1000) {
             latencyEstimatorAlpha = latencyEstimatorAlpha / 1000; // ds_latency_estimator_alpha 900
@@ -53,6 +100,17 @@ public record DispatcherSettings(String listFile, String hash, String numbering,
         if (!(latencyEstimatorAlpha >= 0 && latencyEstimatorAlpha < 1)) {
             throw new IllegalArgumentException("latency_estimator_alpha must be from 0 to 0.999 (or 0 to 999 per mille)");
         }
+    }
+
+    /**
+     * Every partition by name, the default one first; a partition without probing of its own probes as the
+     * default one does.
+     */
+    public Map<String, PartitionSettings> allPartitions() {
+        Map<String, PartitionSettings> all = new LinkedHashMap<>();
+        all.put(DEFAULT_PARTITION, new PartitionSettings(listFile, dbUrl, db, probing, blacklists));
+        partitions.forEach((name, p) -> all.put(name, p.withDefaultProbing(probing)));
+        return all;
     }
 
     public Numbering numberingKind() {

@@ -16,9 +16,10 @@ import java.util.regex.PatternSyntaxException;
  * @param headers     header name → regex on its value; the header must be present
  * @param source      source address or network, one or a list ({@code 10.0.0.0/8}, {@code ::1})
  * @param sourceInSet the source address is a destination of this set, 0 for any set ({@code ds_is_from_list})
+ * @param inList      an address of the request is a destination of a set of a partition ({@code ds_is_in_list})
  */
 public record MatchSpec(List<String> method, String ruriUser, String ruriHost, String ruri,
-                        Map<String, String> headers, List<String> source, Integer sourceInSet) {
+                        Map<String, String> headers, List<String> source, Integer sourceInSet, InListSpec inList) {
     public MatchSpec {
         method = method == null ? List.of() : List.copyOf(method);
         headers = headers == null ? Map.of() : Map.copyOf(headers);
@@ -35,7 +36,7 @@ public record MatchSpec(List<String> method, String ruriUser, String ruriHost, S
         }
     }
 
-    public static final MatchSpec ANY = new MatchSpec(null, null, null, null, null, null, null);
+    public static final MatchSpec ANY = new MatchSpec(null, null, null, null, null, null, null, null);
 
     private static void check(String key, String regex) {
         if (regex != null) {

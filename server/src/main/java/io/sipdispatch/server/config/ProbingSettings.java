@@ -119,8 +119,11 @@ public record ProbingSettings(Duration interval, String from, String method, Str
         return out;
     }
 
-    /** Whether keepalives are sent at all. */
+    /**
+     * Whether keepalives are set up at all: an interval is given. {@link #active()} only says whether they
+     * start switched on, since the operator can switch them on and off at run time.
+     */
     public boolean enabled() {
-        return active && !interval.isZero();
+        return !interval.isZero();
     }
 }

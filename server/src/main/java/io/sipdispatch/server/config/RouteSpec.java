@@ -1,5 +1,7 @@
 package io.sipdispatch.server.config;
 
+import java.util.List;
+
 /**
  * One routing rule: a match and exactly one action. Rules are tried in order; the first that matches decides.
  *
@@ -11,10 +13,13 @@ package io.sipdispatch.server.config;
  * @param whenNoneLeft the reply when dispatch finds no destination available, or when failover has tried every
  *                     one (default 503)
  * @param mode         {@code stateful} or {@code stateless} for this route; absent = the top-level {@code mode}
+ * @param blacklists   the blacklists this route obeys (OpenSIPS {@code use_blacklist}): a destination or
+ *                     Request-URI whose IP is on one is never forwarded to
  */
 public record RouteSpec(String name, MatchSpec match, DispatchSpec dispatch, String relay, ReplySpec reply,
-                        ReplySpec whenNoneLeft, SipdispatchConfig.ProxyMode mode) {
+                        ReplySpec whenNoneLeft, SipdispatchConfig.ProxyMode mode, List<String> blacklists) {
     public RouteSpec {
+        blacklists = blacklists == null ? List.of() : List.copyOf(blacklists);
         int actions = (dispatch != null ? 1 : 0) + (relay != null ? 1 : 0) + (reply != null ? 1 : 0);
         if (actions != 1) {
             throw new IllegalArgumentException("a route needs exactly one of 'dispatch', 'relay' and 'reply'"

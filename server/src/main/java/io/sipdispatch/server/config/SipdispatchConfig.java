@@ -19,6 +19,12 @@ import java.util.List;
  *                    (§16.11) for every route that does not name its own
  * @param transactions the transaction layer of the stateful mode
  * @param events      where destination state changes go besides the log (history, webhooks)
+ * @param management  the management API (JSON-RPC, metrics, dashboard); absent = none
+ * @param tracing     SIP messages mirrored to a HEP collector; absent = none
+ * @param tls         certificates for TLS listen addresses and TLS destinations
+ * @param dns         how destinations given by host name are resolved
+ * @param stop        what SIGTERM does: refuse new requests, let those under way finish
+ * @param limits      against abuse: scanners' User-Agents, per-source rate limits
  * @param baseDir     the folder of the configuration file, against which relative paths are resolved
  */
 public record SipdispatchConfig(
@@ -34,6 +40,12 @@ public record SipdispatchConfig(
     DispatcherSettings dispatcher,
     List<RouteSpec> routes,
     EventSettings events,
+    ManagementSettings management,
+    TracingSettings tracing,
+    TlsSettings tls,
+    DnsSettings dns,
+    StopSettings stop,
+    LimitSettings limits,
     @JsonIgnore Path baseDir) {
 
     public SipdispatchConfig {
@@ -59,15 +71,27 @@ public record SipdispatchConfig(
             throw new IllegalArgumentException("at least one route is needed under 'routes'");
         }
         routes = List.copyOf(routes);
+        if (tls == null && listen.stream().anyMatch(l -> l.transport().secure())) {
+            throw new IllegalArgumentException("a tls: or wss: listen address needs the 'tls' section (certificate"
+                + " and private_key)");
+        }
         events = events == null ? EventSettings.DEFAULT : events;
+        dns = dns == null ? DnsSettings.DEFAULT : dns;
+        stop = stop == null ? StopSettings.DEFAULT : stop;
+        limits = limits == null ? LimitSettings.DEFAULT : limits;
     }
 
     /** The same configuration, with relative paths to be resolved against {@code dir}. */
     public SipdispatchConfig withBaseDir(Path dir) {
-        return new SipdispatchConfig(listen, aliases, compliance, recordRoute, path, mode, transactions, tcp, udp, dispatcher, routes, events, dir);
+        return new SipdispatchConfig(listen, aliases, compliance, recordRoute, path, mode, transactions, tcp, udp, dispatcher, routes, events,
+            management, tracing, tls, dns, stop, limits, dir);
     }
 
+    /** The list file, resolved; null when the destinations come from a database. */
     public Path listFile() {
+        if (dispatcher.listFile() == null) {
+            return null;
+        }
         Path p = Path.of(dispatcher.listFile());
         return baseDir == null ? p : baseDir.resolve(p);
     }

@@ -2,9 +2,12 @@ package io.sipdispatch.server.config;
 
 import java.util.Locale;
 
-/** A SIP transport (RFC 3261 §18; TLS and WebSocket arrive later). */
+/**
+ * A SIP transport (RFC 3261 §18): UDP, TCP, TLS over TCP (§26.2), and WebSocket, plain or secure (RFC 7118),
+ * as browsers (WebRTC) speak it.
+ */
 public enum Transport {
-    UDP(false), TCP(true);
+    UDP(false), TCP(true), TLS(true), WS(true), WSS(true);
 
     private final boolean reliable;
     private final String viaName;
@@ -42,6 +45,25 @@ public enum Transport {
         if (name.equalsIgnoreCase("tcp")) {
             return TCP;
         }
+        if (name.equalsIgnoreCase("tls")) {
+            return TLS;
+        }
+        if (name.equalsIgnoreCase("ws")) {
+            return WS;
+        }
+        if (name.equalsIgnoreCase("wss")) {
+            return WSS;
+        }
         return null;
+    }
+
+    /** Whether it runs over TLS (TLS, WSS). */
+    public boolean secure() {
+        return this == TLS || this == WSS;
+    }
+
+    /** Whether it is WebSocket (WS, WSS): a connection this server accepts but does not open. */
+    public boolean webSocket() {
+        return this == WS || this == WSS;
     }
 }

@@ -3,12 +3,16 @@ package io.sipdispatch.server.events;
 import io.sipdispatch.dispatcher.Destination;
 import io.sipdispatch.dispatcher.DestinationFlags;
 import io.sipdispatch.dispatcher.DispatchTable;
+import io.sipdispatch.server.config.DispatcherSettings;
 import io.sipdispatch.server.config.EventSettings;
 import io.sipdispatch.server.config.WebhookSpec;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +33,10 @@ public final class DestinationEvents implements AutoCloseable {
     private final ArrayDeque<StateChange> history = new ArrayDeque<>();
     private final List<Webhook> webhooks = new ArrayList<>();
     private final Clock clock;
+    /** The partition of a destination, from the snapshot in use. */
+    private volatile Function<Destination, String> partitionOf = d -> DispatcherSettings.DEFAULT_PARTITION;
+    /** Told of every change with the destination's partition (the state written back to the database). */
+    private final List<BiConsumer<String, Destination>> listeners = new CopyOnWriteArrayList<>();
 
     public DestinationEvents(EventSettings settings, Clock clock) {
         this.historySize = settings.history();
@@ -38,12 +46,33 @@ public final class DestinationEvents implements AutoCloseable {
         }
     }
 
+    /** Where the partition of a destination is looked up: the snapshot in use. */
+    public void partitions(Function<Destination, String> partitionOf) {
+        this.partitionOf = partitionOf;
+    }
+
+    /** Adds a listener told of every change, with the partition, on the thread that made it: it must not block. */
+    public void onChange(BiConsumer<String, Destination> listener) {
+        listeners.add(listener);
+    }
+
     /** {@code d} went from {@code before} to {@code after} because of {@code reason}; nothing when equal. */
     public void changed(Destination d, int before, int after, String reason) {
         if (before == after) {
             return;
         }
-        StateChange c = new StateChange(clock.instant(), "default", d.record().setId(), d.uri(), before, after, reason);
+        String partition = partitionOf.apply(d);
+        if (partition == null) {
+            // No longer in any table (removed by a reload while a probe or a call still held it): nothing to
+            // report or persist, and no partition to guess.
+            log.debug("{} of set {} changed after its removal: {} -> {} ({})", d.uri(), d.record().setId(),
+                DestinationFlags.code(before), DestinationFlags.code(after), reason);
+            return;
+        }
+        for (BiConsumer<String, Destination> l : listeners) {
+            l.accept(partition, d);
+        }
+        StateChange c = new StateChange(clock.instant(), partition, d.record().setId(), d.uri(), before, after, reason);
         if (DestinationFlags.skipped(after)) {
             log.warn("{}", c);
         } else {
@@ -52,11 +81,21 @@ public final class DestinationEvents implements AutoCloseable {
         publish(c);
     }
 
-    /** Every destination's state at start (or after a reload), once. */
+    /** Every destination's state of the default partition at start (or after a reload), once. */
     public void initial(DispatchTable table) {
+        initial(DispatcherSettings.DEFAULT_PARTITION, table);
+    }
+
+    /** Every destination's state of {@code partition} at start (or after a reload), once. */
+    public void initial(String partition, DispatchTable table) {
         for (Destination d : table.destinations()) {
-            publish(new StateChange(clock.instant(), "default", d.record().setId(), d.uri(), -1, d.state(), "initial"));
+            initial(partition, d);
         }
+    }
+
+    /** The state of a destination new to {@code partition} ({@code dispatcher.add}), once. */
+    public void initial(String partition, Destination d) {
+        publish(new StateChange(clock.instant(), partition, d.record().setId(), d.uri(), -1, d.state(), "initial"));
     }
 
     private void publish(StateChange c) {

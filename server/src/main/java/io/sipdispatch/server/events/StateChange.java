@@ -1,6 +1,7 @@
 package io.sipdispatch.server.events;
 
 import io.sipdispatch.dispatcher.DestinationFlags;
+import io.sipdispatch.dispatcher.DestinationState;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,14 +20,6 @@ public record StateChange(Instant time, String partition, int set, String destin
         return DestinationFlags.skipped(newState) ? "dispatcher:dst-down" : "dispatcher:dst-up";
     }
 
-    /** The state in words: disabled, inactive, trying, or active; "probing" added when the bit is set. */
-    public static String words(int state) {
-        String w = (state & DestinationFlags.DISABLED) != 0 ? "disabled"
-            : (state & DestinationFlags.INACTIVE) != 0 ? "inactive"
-            : (state & DestinationFlags.TRYING) != 0 ? "trying" : "active";
-        return (state & DestinationFlags.PROBING) != 0 ? w + ", probing" : w;
-    }
-
     /** The fields as the JSON body of a webhook and the history show them. */
     public Map<String, Object> fields() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -38,7 +31,7 @@ public record StateChange(Instant time, String partition, int set, String destin
         m.put("destination", destination);
         m.put("old_state", oldState < 0 ? null : DestinationFlags.code(oldState));
         m.put("new_state", DestinationFlags.code(newState));
-        m.put("status", words(newState));
+        m.put("status", DestinationState.of(newState).words());
         m.put("reason", reason);
         return m;
     }

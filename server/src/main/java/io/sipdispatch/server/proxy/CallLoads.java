@@ -31,15 +31,27 @@ final class CallLoads {
         this.max = max;
     }
 
-    /** The INVITE of {@code callId} went to {@code d}: one more call there, unless it is counted already. */
-    void dispatched(String callId, Destination d, long nowNanos) {
+    /**
+     * The INVITE of {@code callId} is about to go to {@code d}: one more call there, unless it is counted
+     * already. False when {@code d} is at its {@code maxload}: the slot is taken atomically, so that two event
+     * loops choosing the same destination at once cannot both have its last one, and the caller must move on.
+     */
+    boolean dispatched(String callId, Destination d, long nowNanos) {
         if (byCallId.size() >= max) {
             notCounted.increment();
-            return;
+            return true;
         }
-        if (byCallId.putIfAbsent(callId, new Entry(d, false, nowNanos + initExpireNanos)) == null) {
-            d.incrementActiveCalls();
+        Entry counted = byCallId.get(callId);
+        if (counted != null) {
+            return true;
         }
+        if (!d.tryAddCall()) {
+            return false;
+        }
+        if (byCallId.putIfAbsent(callId, new Entry(d, false, nowNanos + initExpireNanos)) != null) {
+            d.decrementActiveCalls(); // counted meanwhile by another request of the same call
+        }
+        return true;
     }
 
     /** A 2xx came from {@code d}: the call is up and lives until its BYE, or the longer expiry. */

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -39,29 +39,59 @@ public final class Keepalives {
     static final int SLOTS = 10;
     static final long MIN_SLOT_MILLIS = 50;
 
-    private final ProbingSettings settings;
-    private final int mode;
-    private final boolean[] classes = new boolean[7];
-    private final Set<Integer> codes = new HashSet<>();
-    private final Set<Integer> sets;
+    private final List<Partition> partitions;
     private final Supplier<DispatchSnapshot> snapshot;
     private final Shards shards;
     private final Outbound out;
-    private final Function<Target, Listener> socketFor;
+    private final BiFunction<Destination, Target, Listener> socketFor;
     private final Consumer<Destination> down;
+    private final Consumer<Destination> up;
+    /** The global switch ({@code ping_active}), from the configuration and then the operator. */
+    private volatile boolean active;
     private final ProxyCounters counters;
     private final DestinationEvents events;
     private final double latencyAlpha;
     private final Loop[] loops;
 
+    /** One partition's probing: each partition probes its own sets with its own settings. */
+    private static final class Partition {
+        final String name;
+        final ProbingSettings settings;
+        final int mode;
+        final boolean[] classes = new boolean[7];
+        final Set<Integer> codes = new HashSet<>();
+        final Set<Integer> sets;
+
+        Partition(String name, ProbingSettings settings) {
+            this.name = name;
+            this.settings = settings;
+            this.mode = settings.modeNumber();
+            for (int c : ProbingSettings.acceptedCodes(settings.replyCodes())) {
+                if (c < 10) {
+                    classes[c] = true;
+                } else {
+                    codes.add(c);
+                }
+            }
+            codes.add(200);
+            this.sets = Set.copyOf(settings.sets());
+        }
+
+        boolean accepted(int status) {
+            return codes.contains(status) || classes[status / 100];
+        }
+    }
+
     /** A probe in flight. */
     private static final class Pending {
         final Destination destination;
+        final Partition partition;
         final InetSocketAddress to;
         final long sentNanos;
 
-        Pending(Destination destination, InetSocketAddress to, long sentNanos) {
+        Pending(Destination destination, Partition partition, InetSocketAddress to, long sentNanos) {
             this.destination = destination;
+            this.partition = partition;
             this.to = to;
             this.sentNanos = sentNanos;
         }
@@ -74,30 +104,31 @@ public final class Keepalives {
     }
 
     /**
-     * @param socketFor the socket a probe to a target leaves from, or null when none can reach it
+     * Probing of several partitions, each with its own settings, by name; a partition not named is not
+     * probed. The global switch ({@code ping_active}) is one for all: it starts as the first partition's
+     * {@code active}.
+     *
+     * @param socketFor the socket a probe to a destination's target leaves from (its own {@code socket}
+     *                  attribute's), or null when none can reach it
      * @param down      told when a probe turns a destination inactive, so that calls waiting on it fail over
+     * @param up        told when a probe brings an inactive destination back (its slow start begins)
      */
-    public Keepalives(ProbingSettings settings, Supplier<DispatchSnapshot> snapshot, Shards shards, Outbound out,
-                      Function<Target, Listener> socketFor, Consumer<Destination> down, ProxyCounters counters,
-                      DestinationEvents events, double latencyAlpha) {
+    public Keepalives(Map<String, ProbingSettings> partitions, Supplier<DispatchSnapshot> snapshot, Shards shards,
+                      Outbound out, BiFunction<Destination, Target, Listener> socketFor, Consumer<Destination> down,
+                      Consumer<Destination> up, ProxyCounters counters, DestinationEvents events, double latencyAlpha) {
+        if (partitions.isEmpty()) {
+            throw new IllegalArgumentException("no partition to probe");
+        }
         this.events = events;
         this.latencyAlpha = latencyAlpha;
-        this.settings = settings;
-        this.mode = settings.modeNumber();
-        for (int c : ProbingSettings.acceptedCodes(settings.replyCodes())) {
-            if (c < 10) {
-                classes[c] = true;
-            } else {
-                codes.add(c);
-            }
-        }
-        codes.add(200);
-        this.sets = Set.copyOf(settings.sets());
+        this.partitions = partitions.entrySet().stream().map(e -> new Partition(e.getKey(), e.getValue())).toList();
         this.snapshot = snapshot;
         this.shards = shards;
         this.out = out;
         this.socketFor = socketFor;
         this.down = down;
+        this.up = up;
+        this.active = this.partitions.get(0).settings.active();
         this.counters = counters;
         this.loops = new Loop[shards.count()];
         for (int i = 0; i < loops.length; i++) {
@@ -105,30 +136,47 @@ public final class Keepalives {
         }
     }
 
-    /** Starts a round on every loop now, and one every interval after. */
+    /** Starts a round of every partition on every loop now, and one every interval after. */
     public void start() {
         for (int i = 0; i < loops.length; i++) {
             int shard = i;
-            shards.execute(shard, () -> round(shard));
+            for (Partition p : partitions) {
+                shards.execute(shard, () -> round(shard, p));
+            }
         }
     }
 
-    /** This loop's share of the destinations, spread over one interval. */
-    void round(int shard) {
+    /**
+     * Turns probing on or off at run time (Kamailio's {@code dispatcher.ping_active}). Off, no probe leaves
+     * and the states stay as they are; the rounds go on, so probing resumes within one interval of turning it
+     * back on.
+     */
+    public void setActive(boolean on) {
+        this.active = on;
+    }
+
+    public boolean active() {
+        return active;
+    }
+
+    /** This loop's share of the destinations of {@code p}, spread over one interval. */
+    private void round(int shard, Partition p) {
+        ProbingSettings settings = p.settings;
         long interval = settings.interval().toMillis();
         TransactionScheduler scheduler = shards.scheduler(shard);
-        scheduler.schedule(interval, () -> round(shard));
+        scheduler.schedule(interval, () -> round(shard, p));
         DispatchSnapshot snap = snapshot.get();
+        var table = snap.table(p.name);
         List<Destination> mine = new ArrayList<>();
-        for (DestinationSet set : snap.table().sets()) {
-            if (!sets.isEmpty() && !sets.contains(set.id())) {
+        for (DestinationSet set : table == null ? List.<DestinationSet>of() : table.sets()) {
+            if (!p.sets.isEmpty() && !p.sets.contains(set.id())) {
                 continue;
             }
             for (Destination d : set.destinations()) {
                 // A destination is probed by the loop that reads its answers; spread over the interval only
                 // what is probed now (each is checked again when its turn comes).
                 Target t = snap.target(d);
-                if (t != null && shards.homeLoop(t.address()) == shard && selects(d)) {
+                if (t != null && shards.homeLoop(t.address()) == shard && selects(p, d)) {
                     mine.add(d);
                 }
             }
@@ -142,13 +190,13 @@ public final class Keepalives {
                 long first = loops[shard].seq + 1;
                 out.batch(() -> {
                     for (Destination d : slice) {
-                        probe(shard, d, snap);
+                        probe(shard, p, d, snap);
                     }
                 });
                 long last = loops[shard].seq;
                 if (last >= first) {
                     // One timer for the slot's probes: what is still unanswered then has failed.
-                    scheduler.schedule(settings.timeout().toMillis(), () -> expire(shard, first, last));
+                    scheduler.schedule(settings.timeout().toMillis(), () -> expire(shard, first, last, settings));
                 }
             };
             long at = slot * interval / slots;
@@ -160,37 +208,37 @@ public final class Keepalives {
         }
     }
 
-    /** Whether the probing mode selects {@code d} now (Kamailio's {@code ds_ping_set}). */
-    boolean selects(Destination d) {
+    /** Whether the probing mode of {@code p} selects {@code d} now (Kamailio's {@code ds_ping_set}). */
+    private static boolean selects(Partition p, Destination d) {
         int s = d.state();
         if ((s & DestinationFlags.DISABLED) != 0 || (d.record().flags() & NO_PING) != 0) {
             return false;
         }
-        return switch (mode) {
+        return switch (p.mode) {
             case 1 -> true;
             case 2 -> (s & DestinationFlags.INACTIVE) != 0 && (s & DestinationFlags.PROBING) != 0;
             default -> (s & DestinationFlags.PROBING) != 0;
         };
     }
 
-    private void probe(int shard, Destination d, DispatchSnapshot snap) {
-        if (!settings.active() || !selects(d)) {
+    private void probe(int shard, Partition p, Destination d, DispatchSnapshot snap) {
+        if (!active || !selects(p, d)) {
             return;
         }
         Target t = snap.target(d);
-        Listener l = t == null || t.secure() ? null : socketFor.apply(t);
+        Listener l = t == null ? null : socketFor.apply(d, t);
         if (l == null) {
             return;
         }
         Loop loop = loops[shard];
         long seq = ++loop.seq;
-        loop.pending.put(seq, new Pending(d, t.address(), System.nanoTime()));
+        loop.pending.put(seq, new Pending(d, p, t.address(), System.nanoTime()));
         counters.probesSent.increment();
-        out.sendRequest(l, t.address(), request(d, t, l, shard, seq), () -> onShard(shard,
+        out.sendRequest(l, t.address(), request(p.settings, d, t, l, shard, seq), () -> onShard(shard,
             () -> failed(shard, seq, "transport error")));
     }
 
-    private byte[] request(Destination d, Target t, Listener l, int shard, long seq) {
+    private static byte[] request(ProbingSettings settings, Destination d, Target t, Listener l, int shard, long seq) {
         String uri = d.uri();
         String from = d.record().attrs().pingFrom() != null ? d.record().attrs().pingFrom() : settings.from();
         String sentBy = l.hostPort(t.address().getAddress());
@@ -216,7 +264,7 @@ public final class Keepalives {
     }
 
     /** The slot's timeout: probes {@code first..last} still unanswered have failed. */
-    private void expire(int shard, long first, long last) {
+    private void expire(int shard, long first, long last, ProbingSettings settings) {
         for (long seq = first; seq <= last; seq++) {
             Pending p = loops[shard].pending.get(seq);
             if (p != null) {
@@ -268,7 +316,7 @@ public final class Keepalives {
         if (p == null) {
             return; // late, after its timeout, or a retransmission
         }
-        if (accepted(status)) {
+        if (p.partition.accepted(status)) {
             answered(p);
         } else {
             failed(p, "answered " + status);
@@ -292,10 +340,6 @@ public final class Keepalives {
         }
     }
 
-    boolean accepted(int status) {
-        return codes.contains(status) || classes[status / 100];
-    }
-
     private void failed(int shard, long seq, String why) {
         Pending p = loops[shard].pending.remove(seq);
         if (p != null) {
@@ -306,9 +350,10 @@ public final class Keepalives {
     private void failed(Pending p, String why) {
         counters.probesFailed.increment();
         Destination d = p.destination;
+        int mode = p.partition.mode;
         int flags = DestinationFlags.TRYING | (mode == 1 ? DestinationFlags.PROBING : 0);
         int before = d.state();
-        int after = d.markFailed(flags, settings.threshold());
+        int after = d.markFailed(flags, p.partition.settings.threshold());
         events.changed(d, before, after, "keepalive: " + why);
         if ((before & DestinationFlags.INACTIVE) == 0 && (after & DestinationFlags.INACTIVE) != 0) {
             counters.destinationsDown.increment();
@@ -322,7 +367,12 @@ public final class Keepalives {
         long rtt = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - p.sentNanos);
         d.recordLatency(rtt, latencyAlpha);
         int before = d.state();
-        int after = d.probeAnswered(settings.recoveryThreshold(), mode == 1 || mode == 3);
+        int mode = p.partition.mode;
+        int after = d.probeAnswered(p.partition.settings.recoveryThreshold(), mode == 1 || mode == 3);
         events.changed(d, before, after, "keepalive answered");
+        if ((before & DestinationFlags.INACTIVE) != 0 && (after & DestinationFlags.INACTIVE) == 0) {
+            counters.destinationsUp.increment();
+            up.accept(d);
+        }
     }
 }

@@ -16,11 +16,6 @@ public interface Outbound {
     void send(Listener via, InetSocketAddress to, byte[] bytes, Object connection);
 
     /**
-     * Sends a response over a stream transport: on the open connection to {@code to} (where its request
-     * came from), or, when that connection has closed, on a new one to {@code fallback}, the sent-by port
-     * of the Via (RFC 3261 §18.2.2).
-     */
-    /**
      * Sends a request that a client transaction owns to a destination it watches: {@code onFailure} runs, on
      * any thread, when the request could not be sent (a stream connection refused or failed). Over UDP the
      * transport may send from a socket connected to {@code to}, so that an ICMP error for it is heard: that
@@ -38,6 +33,11 @@ public interface Outbound {
         sends.run();
     }
 
+    /**
+     * Sends a response over a stream transport: on the open connection to {@code to} (where its request
+     * came from), or, when that connection has closed, on a new one to {@code fallback}, the sent-by port
+     * of the Via (RFC 3261 §18.2.2).
+     */
     default void sendResponse(Listener via, InetSocketAddress to, InetSocketAddress fallback, byte[] bytes) {
         send(via, to, bytes, null);
     }

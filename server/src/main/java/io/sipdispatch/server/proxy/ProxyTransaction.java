@@ -127,7 +127,11 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
                 // A request the validator let through but that cannot be rewritten: nobody downstream sees it.
             }
         }
+        Destination dest = hop.forwarding().destination();
         if (bytes == null) {
+            if (plan.countsCalls() && dest != null) {
+                layer.loads.released(request.callId(), dest); // counted when the plan chose it; never sent
+            }
             if (liveBranches() == 0) {
                 finish(500, up.reply(request, 500, "Server Internal Error", null));
             }
@@ -135,10 +139,6 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
         }
         ClientBranch b = new ClientBranch(this, index, hop, branch, bytes);
         branches.add(b);
-        Destination dest = hop.forwarding().destination();
-        if (plan.countsCalls() && dest != null) {
-            layer.loads.dispatched(request.callId(), dest, System.nanoTime());
-        }
         live++;
         attempts++;
         layer.counters.requestsForwarded.increment();
@@ -227,7 +227,7 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
                 }
             }
             relay(status, resp);
-            finalSent = true;
+            answered();
             cancelOthers(b);
             return;
         }
@@ -404,15 +404,28 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
             finish(500, up.reply(request, 500, "Server Internal Error", null));
         } else if (!invite && bestStatus == 408 && !bestAnswered) {
             // RFC 4320: no 408 to a non-INVITE request; the caller's own timer ends it.
-            finalSent = true;
+            answered();
             server.transportError();
         } else {
             finish(bestStatus, bestBytes);
         }
     }
 
+    /** Out of the table: if the caller never had its final answer, it is no longer waited for. */
+    void removed() {
+        answered();
+    }
+
+    /** The caller has its final answer (or none is due): counted once, for the graceful stop to wait on. */
+    private void answered() {
+        if (!finalSent) {
+            finalSent = true;
+            layer.counters.unansweredTransactions.decrement();
+        }
+    }
+
     private void finish(int status, byte[] bytes) {
-        finalSent = true;
+        answered();
         server.respond(status, bytes);
         layer.counters.repliesSent.increment();
     }

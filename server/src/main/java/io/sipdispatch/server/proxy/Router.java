@@ -6,6 +6,7 @@ import io.sipdispatch.server.config.Cidr;
 import io.sipdispatch.server.config.DispatchSpec;
 import io.sipdispatch.server.config.DispatcherSettings;
 import io.sipdispatch.server.config.MatchSpec;
+import io.sipdispatch.server.config.PartitionSettings;
 import io.sipdispatch.server.config.RouteSpec;
 import io.sipdispatch.server.config.SipdispatchConfig;
 import io.sipdispatch.server.config.StepSpec;
@@ -62,12 +63,33 @@ public final class Router {
         Map<String, Pattern> headers = new LinkedHashMap<>();
         m.headers().forEach((k, v) -> headers.put(k, Pattern.compile(v)));
         List<Cidr> sources = m.source().stream().map(Cidr::parse).toList();
+        Map<String, PartitionSettings> partitions = settings.allPartitions();
+        if (m.inList() != null && !partitions.containsKey(m.inList().partition())) {
+            throw new IllegalArgumentException("in_list: no partition '" + m.inList().partition() + "' (known: "
+                + String.join(", ", partitions.keySet()) + ")");
+        }
+        java.util.Set<String> lists = new java.util.TreeSet<>();
+        partitions.values().forEach(p -> lists.addAll(p.blacklists().keySet()));
+        for (String b : r.blacklists()) {
+            if (!lists.contains(b)) {
+                throw new IllegalArgumentException("blacklists: no blacklist '" + b + "' (defined: "
+                    + (lists.isEmpty() ? "none" : String.join(", ", lists)) + ")");
+            }
+        }
+        if (!r.blacklists().isEmpty() && r.reply() != null) {
+            throw new IllegalArgumentException("blacklists belong to a route that forwards (dispatch or relay)");
+        }
         Rule.Action action;
         if (r.dispatch() != null) {
             DispatchSpec d = r.dispatch();
             List<Rule.Step> steps = new ArrayList<>();
             for (StepSpec s : d.steps()) {
-                steps.add(new Rule.Step(s.set(), algorithm(s, settings, stateful)));
+                String partition = s.partition() != null ? s.partition() : DispatcherSettings.DEFAULT_PARTITION;
+                if (!partitions.containsKey(partition)) {
+                    throw new IllegalArgumentException("no partition '" + partition + "' (known: "
+                        + String.join(", ", partitions.keySet()) + ")");
+                }
+                steps.add(new Rule.Step(partition, s.set(), algorithm(s, settings, stateful)));
             }
             if (d.failover() != null && !stateful) {
                 throw new IllegalArgumentException("'failover' needs the stateful mode: a stateless proxy keeps no"
@@ -81,7 +103,7 @@ public final class Router {
             action = new Rule.Reply(r.reply());
         }
         return new Rule(name, methods, pattern(m.ruriUser()), pattern(m.ruriHost()), pattern(m.ruri()), headers,
-            sources, m.sourceInSet(), action, stateful);
+            sources, m.sourceInSet(), m.inList(), action, stateful, r.blacklists());
     }
 
     static Algorithm algorithm(StepSpec s, DispatcherSettings settings, boolean stateful) {
@@ -108,6 +130,16 @@ public final class Router {
         return null;
     }
 
+    /** Whether any route dispatches with round-robin-overload, so that responses may carry RFC 7339 {@code oc}. */
+    boolean anyOverloadControl() {
+        for (Rule r : rules) {
+            if (r.action() instanceof Rule.Dispatch d && d.overloadControl()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether any route forwards statefully. */
     boolean anyStateful() {
         for (Rule r : rules) {
@@ -118,13 +150,13 @@ public final class Router {
         return false;
     }
 
-    /** The set ids the routes dispatch to, to warn about sets the list does not have. */
-    public List<Integer> setIds() {
-        List<Integer> out = new ArrayList<>();
+    /** The sets the routes dispatch to, by partition, to warn about sets the source does not have. */
+    public Map<String, java.util.SortedSet<Integer>> setIds() {
+        Map<String, java.util.SortedSet<Integer>> out = new LinkedHashMap<>();
         for (Rule r : rules) {
             if (r.action() instanceof Rule.Dispatch d) {
                 for (Rule.Step s : d.steps()) {
-                    out.add(s.set());
+                    out.computeIfAbsent(s.partition(), k -> new java.util.TreeSet<>()).add(s.set());
                 }
             }
         }

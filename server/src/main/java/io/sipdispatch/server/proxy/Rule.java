@@ -3,6 +3,8 @@ package io.sipdispatch.server.proxy;
 import io.sipdispatch.dispatcher.Algorithm;
 import io.sipdispatch.server.config.Cidr;
 import io.sipdispatch.server.config.DispatchSpec;
+import io.sipdispatch.server.config.DispatcherSettings;
+import io.sipdispatch.server.config.InListSpec;
 import io.sipdispatch.server.config.ReplySpec;
 import io.sipdispatch.sip.SipMessage;
 import io.sipdispatch.sip.SipParseException;
@@ -15,36 +17,35 @@ import java.util.regex.Pattern;
 
 /** One compiled route of the configuration: its conditions and its action. */
 record Rule(String name, Set<String> methods, Pattern ruriUser, Pattern ruriHost, Pattern ruri,
-            Map<String, Pattern> headers, List<Cidr> sources, Integer sourceInSet, Action action, boolean stateful) {
+            Map<String, Pattern> headers, List<Cidr> sources, Integer sourceInSet, InListSpec inList, Action action,
+            boolean stateful, List<String> blacklists) {
 
     /** What a matching rule does. */
     sealed interface Action permits Dispatch, Relay, Reply {
     }
 
-    /** One set and its algorithm. */
-    record Step(int set, Algorithm algorithm) {
+    /** One set of a partition, and its algorithm. */
+    record Step(String partition, int set, Algorithm algorithm) {
+        Step(int set, Algorithm algorithm) {
+            this(DispatcherSettings.DEFAULT_PARTITION, set, algorithm);
+        }
     }
 
-    /** Choose from the sets of {@code steps}, in order; fail over as {@code failover} says (stateful mode). */
-    record Dispatch(List<Step> steps, DispatchSpec spec, ReplySpec whenNoneLeft, Failover failover) implements Action {
-        /** Whether a step is call-load (Kamailio algorithm 10), whose calls are counted per destination. */
-        boolean countsCalls() {
-            for (Step s : steps) {
-                if (s.algorithm() == io.sipdispatch.dispatcher.Algorithm.callLoad()) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        /** Whether the steps fork to every destination at once (Kamailio algorithm 12). */
-        boolean parallel() {
-            for (Step s : steps) {
-                if (s.algorithm().parallel()) {
-                    return true;
-                }
-            }
-            return false;
+    /**
+     * Choose from the sets of {@code steps}, in order; fail over as {@code failover} says (stateful mode). What
+     * the steps' algorithms ask of the proxy is worked out once, here, not for every request:
+     *
+     * @param countsCalls     a step is call-load (Kamailio algorithm 10), whose calls are counted per destination
+     * @param overloadControl a step is round-robin-overload (Kamailio 64), whose requests offer RFC 7339 {@code oc}
+     * @param parallel        the steps fork to every destination at once (Kamailio 12)
+     */
+    record Dispatch(List<Step> steps, DispatchSpec spec, ReplySpec whenNoneLeft, Failover failover,
+                    boolean countsCalls, boolean overloadControl, boolean parallel) implements Action {
+        Dispatch(List<Step> steps, DispatchSpec spec, ReplySpec whenNoneLeft, Failover failover) {
+            this(steps, spec, whenNoneLeft, failover,
+                steps.stream().anyMatch(s -> s.algorithm() == Algorithm.callLoad()),
+                steps.stream().anyMatch(s -> s.algorithm() == Algorithm.roundRobinOverload()),
+                steps.stream().anyMatch(s -> s.algorithm().parallel()));
         }
     }
 
@@ -97,6 +98,27 @@ record Rule(String name, Set<String> methods, Pattern ruriUser, Pattern ruriHost
                 return false;
             }
         }
-        return sourceInSet == null || snapshot.isFromSet(source, sourceInSet);
+        if (sourceInSet != null && !snapshot.isFromSet(source, sourceInSet)) {
+            return false;
+        }
+        return inList == null || inList(m, source, snapshot);
+    }
+
+    private boolean inList(SipMessage m, InetSocketAddress source, DispatchSnapshot snapshot) throws SipParseException {
+        InetSocketAddress a = source;
+        if (inList.ofRequestUri()) {
+            Target t = Target.of(m.requestUri()); // an IP literal only: routing never waits for DNS
+            if (t == null) {
+                return false;
+            }
+            a = t.address();
+        }
+        return snapshot.isInList(inList.partition(), a.getAddress(), inList.anyPort() ? 0 : a.getPort(),
+            inList.set(), inList.activeOnly());
+    }
+
+    /** Whether this route may not forward to {@code ip}: it is on one of the route's blacklists. */
+    boolean blacklisted(DispatchSnapshot snapshot, java.net.InetAddress ip) {
+        return !blacklists.isEmpty() && snapshot.blacklisted(blacklists, ip);
     }
 }

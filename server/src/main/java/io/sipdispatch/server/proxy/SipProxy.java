@@ -2,6 +2,7 @@ package io.sipdispatch.server.proxy;
 
 import io.sipdispatch.dispatcher.Destination;
 import io.sipdispatch.dispatcher.DestinationSet;
+import io.sipdispatch.dispatcher.DispatchTable;
 import io.sipdispatch.dispatcher.SipRequestKey;
 import io.sipdispatch.dispatcher.Selection;
 import io.sipdispatch.server.config.HostPort;
@@ -55,12 +56,25 @@ public final class SipProxy implements MessageSink {
     private final SipLimits limits;
     private final Myself myself;
     private final List<Listener> listeners;
-    private final Router router;
+    /** The routes; replaced whole when a reload re-reads them. */
+    private volatile Router router;
     private final Supplier<DispatchSnapshot> snapshot;
     private final Affinity affinity;
     private final Outbound out;
     private final ProxyCounters counters;
     private final boolean recordRoute;
+    private final FlowTokens flowTokens = new FlowTokens();
+    /** Per event loop, the per-source limit ({@code pike}); null without {@code limits.per_source}. */
+    private final SourceLimiter[] limiters;
+    /** Lower-case fragments of the User-Agents dropped unanswered (scanners). */
+    private final List<String> deniedAgents;
+    /** While stopping, the Retry-After seconds new requests are told; null while running. */
+    private volatile String stopping;
+    /** A socket/sockname attribute value and the listener it names (or none). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Listener> namedSockets =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    /** Whether a route uses round-robin-overload, so that responses are read for RFC 7339 {@code oc}. */
+    private volatile boolean overloadControl;
     private final boolean path;
     private final ThreadLocal<SipParser> parsers;
     /** Null when no route is stateful. */
@@ -82,6 +96,7 @@ public final class SipProxy implements MessageSink {
         this.myself = myself;
         this.listeners = List.copyOf(listeners);
         this.router = router;
+        this.overloadControl = router.anyOverloadControl();
         this.snapshot = snapshot;
         this.out = out;
         this.counters = counters;
@@ -103,16 +118,98 @@ public final class SipProxy implements MessageSink {
             this.transactions = null;
         }
         this.shards = shards;
-        var probing = config.dispatcher().probing();
-        this.keepalives = probing.enabled()
+        var per = config.limits().perSource();
+        if (per == null) {
+            this.limiters = null;
+        } else {
+            this.limiters = new SourceLimiter[shards.count() + 1]; // the last: any thread not a loop
+            for (int i = 0; i < limiters.length; i++) {
+                limiters[i] = new SourceLimiter(per);
+            }
+        }
+        this.deniedAgents = config.limits().denyUserAgents();
+        java.util.Map<String, io.sipdispatch.server.config.ProbingSettings> probing = new java.util.LinkedHashMap<>();
+        config.dispatcher().allPartitions().forEach((name, p) -> {
+            if (p.probing().enabled()) {
+                probing.put(name, p.probing());
+            }
+        });
+        this.keepalives = !probing.isEmpty()
             ? new Keepalives(probing, snapshot, shards, out,
-                t -> listenerFor(t.transport(), t.address().getAddress(), this.listeners.get(0)),
+                (d, t) -> listenerFor(d, t, this.listeners.get(0)),
                 d -> {
                     if (transactions != null) {
                         transactions.destinationDown(d);
                     }
-                }, counters, events, config.dispatcher().latencyEstimatorAlpha())
+                },
+                d -> d.startSlowStart(System.nanoTime(), config.dispatcher().slowStart().toNanos()),
+                counters, events, config.dispatcher().latencyEstimatorAlpha())
             : null;
+    }
+
+    /**
+     * Stops taking new requests: each one out of a dialog is answered {@code 503} with {@code Retry-After:
+     * retryAfterSeconds}, while transactions under way, in-dialog requests and responses go on.
+     */
+    public void stopTakingRequests(long retryAfterSeconds) {
+        stopping = Long.toString(retryAfterSeconds);
+    }
+
+    /**
+     * Puts re-read routes in use. Refused (with the reason) when they need what this server was not started
+     * with: a stateful route in a server started without one has no transaction layer.
+     *
+     * @throws IllegalArgumentException saying why the running routes stay
+     */
+    public void setRouter(Router next) {
+        if (next.anyStateful() && transactions == null) {
+            throw new IllegalArgumentException("a route is stateful, but the server was started with only"
+                + " stateless routes and has no transaction layer: restart to use them");
+        }
+        this.router = next;
+        this.overloadControl = next.anyOverloadControl();
+    }
+
+    private static boolean isResponse(byte[] b, int off, int len) {
+        return len > 8 && b[off] == 'S' && b[off + 1] == 'I' && b[off + 2] == 'P' && b[off + 3] == '/';
+    }
+
+    /** Whether the source may send this request: its rate, unless it is one of our destinations. */
+    private boolean allowed(InetSocketAddress source) {
+        if (!snapshot.get().at(source).isEmpty()) {
+            return true; // a destination (its in-dialog requests, its NOTIFYs) is never limited as a caller
+        }
+        int shard = shards.current();
+        SourceLimiter l = limiters[shard < 0 ? limiters.length - 1 : shard];
+        if (shard < 0) {
+            synchronized (l) {
+                return l.allow(source.getAddress(), System.nanoTime());
+            }
+        }
+        return l.allow(source.getAddress(), System.nanoTime());
+    }
+
+    /** Whether {@code m} comes from a scanner on the deny list (by its User-Agent). */
+    private boolean deniedAgent(SipMessage m) {
+        if (deniedAgents.isEmpty() || !m.has(Header.USER_AGENT)) {
+            return false;
+        }
+        String ua = m.first("User-Agent");
+        if (ua == null) {
+            return false;
+        }
+        String lower = ua.toLowerCase(java.util.Locale.ROOT);
+        for (String d : deniedAgents) {
+            if (lower.contains(d)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The keepalives, or null when no probing interval is configured. */
+    public Keepalives keepalives() {
+        return keepalives;
     }
 
     /** Starts keepalive probing, when configured, and the call-load expiry; once the sockets are bound. */
@@ -155,6 +252,10 @@ public final class SipProxy implements MessageSink {
      */
     @Override
     public void onMessage(byte[] buf, int off, int len, Listener in, InetSocketAddress source, Object connection) {
+        if (limiters != null && !isResponse(buf, off, len) && !allowed(source)) {
+            counters.dropped(Drop.RATE_LIMITED); // before parsing: a flood costs a map lookup each
+            return;
+        }
         SipParser parser = parsers.get();
         SipMessage m;
         if (transactions != null) {
@@ -176,8 +277,14 @@ public final class SipProxy implements MessageSink {
         }
         if (m.isRequest()) {
             counters.requestsIn.increment();
+            counters.request(m.method());
+            if (deniedAgent(m)) {
+                counters.dropped(Drop.SCANNER); // unanswered: a scanner learns nothing, not even that we exist
+                return;
+            }
         } else {
             counters.responsesIn.increment();
+            counters.response(m.statusCode());
         }
         handle(m, in, source, connection, false);
     }
@@ -197,7 +304,7 @@ public final class SipProxy implements MessageSink {
             } else if (owned) {
                 ownedResponse(m);
             } else {
-                response(m);
+                response(m, source);
             }
         } catch (SipParseException e) {
             // A value the validator let through but a later step could not read: answer as the validator would.
@@ -268,12 +375,21 @@ public final class SipProxy implements MessageSink {
             }
         }
         boolean newTransaction = !ack && !"CANCEL".equals(m.method());
+        if (stopping != null && newTransaction && !hasToTag(m)) {
+            // Stopping: no new call or transaction out of dialog; what is under way, and dialogs, go on.
+            counters.refusedStopping.increment();
+            reply(m, in, source, connection, 503, "Service Unavailable", "Retry-After: " + stopping);
+            return;
+        }
         MessageEditor ed = m.edit();
-        Forwarding fwd = routeByRouteSet(m, ed, routes);
+        List<String>[] left = new List[] {routes};
+        Forwarding fwd = routeByRouteSet(m, ed, routes, source, left);
+        routes = left[0];
         if (fwd != null && statefulRouteSet && newTransaction
             && startFixed(m, ed, txn, loop, fwd, in, source, connection)) {
             return;
         }
+        String viaParams = "";
         if (fwd == null) {
             DispatchSnapshot snap = snapshot.get();
             long now = System.nanoTime();
@@ -298,7 +414,7 @@ public final class SipProxy implements MessageSink {
                     }
                     return;
                 } else if (action instanceof Rule.Dispatch d && rule.stateful() && newTransaction) {
-                    DispatchPlan plan = new DispatchPlan(m, d, in, source, connection != null, snap);
+                    DispatchPlan plan = new DispatchPlan(m, d, rule, in, source, connection != null, snap);
                     Hop first = plan.next();
                     if (first == null) {
                         counters.noDestination.increment();
@@ -309,7 +425,11 @@ public final class SipProxy implements MessageSink {
                     startTransaction(m, txn, loop, in, source, connection, plan, first);
                     return;
                 } else if (action instanceof Rule.Dispatch d) {
-                    fwd = dispatch(m, d, in, source, snap);
+                    fwd = new Candidates(m, d, rule, in, source, snap, false).next();
+                    if (fwd != null && fwd.destination() != null) {
+                        fwd.destination().countSelection();
+                    }
+                    viaParams = d.overloadControl() ? OverloadControl.OFFER : "";
                     if (fwd == null) {
                         counters.noDestination.increment();
                         if (!ack) {
@@ -320,6 +440,13 @@ public final class SipProxy implements MessageSink {
                     }
                 } else {
                     fwd = relay(m, routes);
+                    if (fwd != null && rule.blacklisted(snap, fwd.target().address().getAddress())) {
+                        counters.blacklisted.increment();
+                        if (!ack) {
+                            reply(m, in, source, connection, 403, "Destination blacklisted", null);
+                        }
+                        return;
+                    }
                     if (fwd != null && rule.stateful() && newTransaction
                         && startFixed(m, ed, txn, loop, fwd, in, source, connection)) {
                         return;
@@ -348,14 +475,16 @@ public final class SipProxy implements MessageSink {
             }
             return;
         }
-        if (!usable(target, in)) {
+        // An ACK may go from a stream to UDP statelessly: the caller retransmits it for every retransmitted
+        // 2xx (RFC 3261 §13.2.2.4), so nobody is left waiting on a lost one, as a lost request would be.
+        if (!(ack ? reachable(target, in) : usable(target, in))) {
             counters.dropped(Drop.UNUSABLE_TRANSPORT);
             if (!ack) {
                 reply(m, in, source, connection, 503, "Service Unavailable", null);
             }
             return;
         }
-        Listener outL = listenerFor(target.transport(), target.address().getAddress(), in);
+        Listener outL = listenerFor(fwd.destination(), target, in);
         if (outL == null) {
             counters.dropped(Drop.UNUSABLE_TRANSPORT);
             if (!ack) {
@@ -363,7 +492,7 @@ public final class SipProxy implements MessageSink {
             }
             return;
         }
-        forward(m, ed, in, source, connection, outL, target, Branches.branch(txn, loop));
+        forward(m, ed, in, source, connection, outL, target, Branches.branch(txn, loop), viaParams);
     }
 
     /**
@@ -386,6 +515,9 @@ public final class SipProxy implements MessageSink {
                                   Object connection, Plan plan, Hop first) {
         Upstream up = Upstream.of(m, in, source, connection);
         if (!transactions.hasRoom(txn)) {
+            if (plan.countsCalls() && first.forwarding().destination() != null) {
+                loads.released(m.callId(), first.forwarding().destination());
+            }
             counters.transactionsRefused.increment();
             up.send(out, up.reply(m, 503, "Service Unavailable", "Retry-After: 5"));
             counters.repliesSent.increment();
@@ -402,6 +534,7 @@ public final class SipProxy implements MessageSink {
     private final class Candidates {
         private final SipMessage m;
         private final Rule.Dispatch d;
+        private final Rule rule;
         private final Listener in;
         private final InetSocketAddress source;
         private final DispatchSnapshot snap;
@@ -411,14 +544,40 @@ public final class SipProxy implements MessageSink {
         private List<Destination> current;
         private int pos;
 
-        Candidates(SipMessage m, Rule.Dispatch d, Listener in, InetSocketAddress source, DispatchSnapshot snap,
-                   boolean stateful) {
+        Candidates(SipMessage m, Rule.Dispatch d, Rule rule, Listener in, InetSocketAddress source,
+                   DispatchSnapshot snap, boolean stateful) {
             this.m = m;
             this.d = d;
+            this.rule = rule;
             this.in = in;
             this.source = source;
             this.snap = snap;
             this.stateful = stateful;
+        }
+
+        /**
+         * The next hop for {@code dest} that this server can reach and the route may use: the one chosen for
+         * it (for a name, by SRV priority and weight), else the first of its other next hops that is.
+         */
+        private Forwarding usableForwarding(Destination dest) {
+            boolean rewrite = d.spec().rewriteRequestUri();
+            Forwarding chosen = snap.forwarding(dest, rewrite);
+            if (chosen == null) {
+                return null;
+            }
+            if (fits(chosen.target())) {
+                return chosen;
+            }
+            for (Forwarding f : snap.forwardings(dest, rewrite)) {
+                if (f != chosen && fits(f.target())) {
+                    return f;
+                }
+            }
+            return null;
+        }
+
+        private boolean fits(Target t) {
+            return (stateful ? reachable(t, in) : usable(t, in)) && !rule.blacklisted(snap, t.address().getAddress());
         }
 
         Forwarding next() {
@@ -428,7 +587,8 @@ public final class SipProxy implements MessageSink {
                         return null;
                     }
                     Rule.Step st = d.steps().get(step++);
-                    DestinationSet set = snap.table().set(st.set());
+                    DispatchTable table = snap.table(st.partition());
+                    DestinationSet set = table == null ? null : table.set(st.set());
                     if (set == null) {
                         continue;
                     }
@@ -446,9 +606,9 @@ public final class SipProxy implements MessageSink {
                     if (pos > 1 && !dest.selectable()) {
                         continue; // marked since the selection was made
                     }
-                    Target t = snap.target(dest);
-                    if (t != null && (stateful ? reachable(t, in) : usable(t, in))) {
-                        return snap.forwarding(dest, d.spec().rewriteRequestUri());
+                    Forwarding f = usableForwarding(dest);
+                    if (f != null) {
+                        return f;
                     }
                 }
                 current = null;
@@ -465,24 +625,41 @@ public final class SipProxy implements MessageSink {
         private final boolean stream;
         private final Candidates candidates;
 
-        DispatchPlan(SipMessage m, Rule.Dispatch d, Listener in, InetSocketAddress source, boolean stream,
-                     DispatchSnapshot snap) {
+        DispatchPlan(SipMessage m, Rule.Dispatch d, Rule rule, Listener in, InetSocketAddress source,
+                     boolean stream, DispatchSnapshot snap) {
             this.m = m;
             this.d = d;
             this.in = in;
             this.source = source;
             this.stream = stream;
-            this.candidates = new Candidates(m, d, in, source, snap, true);
+            this.candidates = new Candidates(m, d, rule, in, source, snap, true);
         }
 
+        /**
+         * The next destination; for call-load its call is counted here, as it is chosen, and a destination
+         * that another loop filled meanwhile is passed over.
+         */
         @Override
         public Hop next() {
-            Forwarding f = candidates.next();
-            if (f == null) {
-                return null;
+            while (true) {
+                Forwarding f = candidates.next();
+                if (f == null) {
+                    return null;
+                }
+                if (countsCalls() && f.destination() != null
+                    && !loads.dispatched(m.callId(), f.destination(), System.nanoTime())) {
+                    continue;
+                }
+                Target t = f.target();
+                Listener out = listenerFor(f.destination(), t, in);
+                if (out == null) {
+                    continue; // no socket reaches it (checked when chosen; kept as a guard)
+                }
+                if (f.destination() != null) {
+                    f.destination().countSelection();
+                }
+                return new Hop(f, out);
             }
-            Target t = f.target();
-            return new Hop(f, listenerFor(t.transport(), t.address().getAddress(), in));
         }
 
         @Override
@@ -495,7 +672,8 @@ public final class SipProxy implements MessageSink {
                 ed.removeHeader("Max-Breadth");
                 ed.addHeader("Max-Breadth", Integer.toString(maxBreadth));
             }
-            return forwardBytes(m, ed, in, source, stream, hop.out(), hop.target(), branch);
+            return forwardBytes(m, ed, in, source, stream, hop.out(), hop.target(), branch,
+                d.overloadControl() ? OverloadControl.OFFER : "");
         }
 
         @Override
@@ -542,7 +720,7 @@ public final class SipProxy implements MessageSink {
 
         @Override
         public byte[] write(Hop hop, String branch, int maxBreadth) throws SipParseException {
-            return forwardBytes(m, ed, in, source, stream, hop.out(), hop.target(), branch);
+            return forwardBytes(m, ed, in, source, stream, hop.out(), hop.target(), branch, "");
         }
 
         @Override
@@ -585,11 +763,16 @@ public final class SipProxy implements MessageSink {
      * (both of a double Record-Route) and the request goes to the next Route or, with none left, to the
      * Request-URI. A Request-URI naming this server with a Route set means the previous hop was a strict
      * router: the last Route becomes the Request-URI. A next hop without {@code lr} is a strict router:
-     * it becomes the Request-URI and the Request-URI goes last in the Route set (§16.6 step 6).
+     * it becomes the Request-URI and the Request-URI goes last in the Route set (§16.6 step 6). A Route of ours
+     * carrying a flow token sends the request on that flow's connection when nothing else is left to route by
+     * and the request did not come on that flow (RFC 5626 §5.3).
      *
-     * @return where to send, or null when the Route set does not name this server (the rules decide)
+     * @param left     set to the Route values left once this server's are taken off, for the rules' relay
+     * @return where to send, or null when the Route set does not name this server, or the request is out of a
+     *         dialog (the rules decide)
      */
-    private Forwarding routeByRouteSet(SipMessage m, MessageEditor ed, List<String> received) throws SipParseException {
+    private Forwarding routeByRouteSet(SipMessage m, MessageEditor ed, List<String> received, InetSocketAddress source,
+                                       List<String>[] left) throws SipParseException {
         if (received.isEmpty()) {
             return null;
         }
@@ -603,14 +786,37 @@ public final class SipProxy implements MessageSink {
             changed = true;
         }
         int ours = 0;
+        // A flow is followed only within a dialog: a Route of ours is no licence to reach a caller otherwise.
+        boolean inDialog = hasToTag(m);
+        FlowTokens.Flow flow = null;
         while (ours < routes.size() && isMyself(routes.get(ours))) {
+            FlowTokens.Flow f = inDialog ? flowTokens.decode(NameAddr.parse(routes.get(ours)).uri().user()) : null;
+            if (f != null && !f.remote().equals(source)) {
+                flow = f;
+            }
             ours++;
         }
         if (ours == 0 && !changed) {
             return null;
         }
         routes.subList(0, ours).clear();
+        if (!inDialog) {
+            // A Route naming this server on a request out of a dialog (a phone's outbound proxy setting) is
+            // taken off, and the rules decide: a preloaded Route is no way around them (no open relay).
+            rewriteRoutes(m, ed, routes, ours, changed, ruri);
+            left[0] = routes;
+            return null;
+        }
         Target next;
+        if (flow != null && routes.isEmpty()) {
+            // Back to a TLS or WebSocket caller: on its connection, which its Contact cannot name.
+            rewriteRoutes(m, ed, routes, ours, changed, ruri);
+            InetSocketAddress to = flow.remote();
+            String host = to.getAddress().getHostAddress();
+            return new Forwarding(null, new Target(flow.transport(), to,
+                (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + to.getPort(), flow.transport().secure()),
+                false);
+        }
         if (!routes.isEmpty()) {
             SipUri first = NameAddr.parse(routes.get(0)).uri();
             next = Target.of(first);
@@ -672,19 +878,14 @@ public final class SipProxy implements MessageSink {
         return t == null ? null : new Forwarding(null, t, false);
     }
 
-    /** The first candidate of the dispatch steps that this server can reach from {@code in}. */
-    private Forwarding dispatch(SipMessage m, Rule.Dispatch d, Listener in, InetSocketAddress source,
-                                DispatchSnapshot snap) {
-        return new Candidates(m, d, in, source, snap, false).next();
-    }
-
     /**
-     * Whether a request that came in on {@code in} may go to {@code t} statelessly: not over TLS (not in this
-     * version), and not from a reliable transport to UDP, since a stateless proxy would leave the request
-     * without anyone to retransmit it (RFC 3261 §16.11; the stateful mode does that).
+     * Whether a request that came in on {@code in} may go to {@code t} statelessly: over a transport this server
+     * listens on (TLS only from a TLS listen address), and not from a reliable transport to UDP, since a
+     * stateless proxy would leave the request without anyone to retransmit it (RFC 3261 §16.11; the stateful
+     * mode does that).
      */
     private boolean usable(Target t, Listener in) {
-        if (t == null || t.secure()) {
+        if (t == null) {
             return false;
         }
         if (in.transport().reliable() && !t.transport().reliable()) {
@@ -693,12 +894,47 @@ public final class SipProxy implements MessageSink {
         return listenerFor(t.transport(), t.address().getAddress(), in) != null;
     }
 
-    /** Whether a stateful branch can go to {@code t}: any transport sipdispatch listens on but TLS. */
+    /** Whether a stateful branch can go to {@code t}: any transport sipdispatch listens on. */
     private boolean reachable(Target t, Listener in) {
-        return t != null && !t.secure() && listenerFor(t.transport(), t.address().getAddress(), in) != null;
+        return t != null && listenerFor(t.transport(), t.address().getAddress(), in) != null;
     }
 
     /** The socket to send from: the incoming one when it fits, else the first of the transport and family. */
+    /**
+     * The socket traffic to destination {@code d} (null for none) at {@code t} leaves from: the one its
+     * {@code socket} or {@code sockname} attribute names (Kamailio's per-destination socket), else one of the
+     * target's transport and address family, the receiving socket first.
+     */
+    Listener listenerFor(Destination d, Target t, Listener in) {
+        if (d != null && d.namesSocket()) {
+            Listener own = namedSocket(d.record().attrs().socket(), d.record().attrs().sockname());
+            if (own != null && own.transport() == t.transport()
+                && own.ipv6() == (t.address().getAddress() instanceof Inet6Address)) {
+                return own;
+            }
+        }
+        return listenerFor(t.transport(), t.address().getAddress(), in);
+    }
+
+    private Listener namedSocket(String socket, String sockname) {
+        String key = sockname != null ? "name:" + sockname : socket;
+        Listener cached = namedSockets.get(key);
+        if (cached != null || namedSockets.containsKey(key)) {
+            return cached;
+        }
+        Listener found = null;
+        for (Listener l : listeners) {
+            if (l.named(socket, sockname)) {
+                found = l;
+                break;
+            }
+        }
+        if (namedSockets.size() < 1024) {
+            namedSockets.put(key, found); // listeners never change: worked out once per attribute value
+        }
+        return found;
+    }
+
     private Listener listenerFor(Transport t, InetAddress to, Listener in) {
         boolean v6 = to instanceof Inet6Address;
         if (in.transport() == t && in.ipv6() == v6) {
@@ -713,15 +949,16 @@ public final class SipProxy implements MessageSink {
     }
 
     private void forward(SipMessage m, MessageEditor ed, Listener in, InetSocketAddress source, Object connection,
-                         Listener outL, Target target, String branch) throws SipParseException {
-        byte[] bytes = forwardBytes(m, ed, in, source, connection != null, outL, target, branch);
+                         Listener outL, Target target, String branch, String viaParams) throws SipParseException {
+        byte[] bytes = forwardBytes(m, ed, in, source, connection != null, outL, target, branch, viaParams);
         out.send(outL, target.address(), bytes, null);
         counters.requestsForwarded.increment();
     }
 
     /** §16.6 steps 3–8 on {@code ed}: the request as it leaves for {@code target} with branch {@code branch}. */
     private byte[] forwardBytes(SipMessage m, MessageEditor ed, Listener in, InetSocketAddress source, boolean stream,
-                                Listener outL, Target target, String branch) throws SipParseException {
+                                Listener outL, Target target, String branch, String viaParams)
+        throws SipParseException {
         // §16.6 step 3: Max-Forwards (the validator has refused 0).
         if (m.has(Header.MAX_FORWARDS)) {
             ed.decrementMaxForwards();
@@ -736,15 +973,18 @@ public final class SipProxy implements MessageSink {
             // Edits at one place come out in the order made: the outgoing side first, so that it ends on top.
             boolean twice = outL != in;
             if (twice) {
-                ed.pushRecordRoute(rrUri(outL, dst, true));
+                ed.pushRecordRoute(rrUri(outL, dst, true, null));
             }
-            ed.pushRecordRoute(rrUri(in, src, twice));
+            // Towards a caller on a connection this server cannot open again, the flow's token.
+            String token = in.transport().secure() || in.transport().webSocket()
+                ? flowTokens.encode(in.transport(), source) : null;
+            ed.pushRecordRoute(rrUri(in, src, twice, token));
         }
         if (path && "REGISTER".equals(method)) {
-            ed.addHeaderFirst("Path", "<" + rrUri(outL, dst, false) + ">");
+            ed.addHeaderFirst("Path", "<" + rrUri(outL, dst, false, null) + ">");
         }
         recordSource(m, ed, source, stream);
-        ed.pushVia("SIP/2.0/" + outL.transport().viaName() + " " + outL.hostPort(dst) + ";branch=" + branch);
+        ed.pushVia("SIP/2.0/" + outL.transport().viaName() + " " + outL.hostPort(dst) + ";branch=" + branch + viaParams);
         return ed.toBytes();
     }
 
@@ -785,8 +1025,12 @@ public final class SipProxy implements MessageSink {
         return h.equals(a.getHostAddress());
     }
 
-    private static String rrUri(Listener l, InetAddress peer, boolean r2) {
-        StringBuilder sb = new StringBuilder(48).append("sip:").append(l.hostPort(peer));
+    private static String rrUri(Listener l, InetAddress peer, boolean r2, String flowToken) {
+        StringBuilder sb = new StringBuilder(48).append("sip:");
+        if (flowToken != null) {
+            sb.append(flowToken).append('@');
+        }
+        sb.append(l.hostPort(peer));
         if (l.transport() != Transport.UDP) {
             sb.append(";transport=").append(l.transport().paramName());
         }
@@ -815,7 +1059,7 @@ public final class SipProxy implements MessageSink {
 
     // ---- responses ------------------------------------------------------------------------------------
 
-    private void response(SipMessage m) throws SipParseException {
+    private void response(SipMessage m, InetSocketAddress source) throws SipParseException {
         Verdict v = validator.validate(m);
         if (!v.ok()) {
             counters.rejected(v.violation());
@@ -837,6 +1081,9 @@ public final class SipProxy implements MessageSink {
             counters.dropped(Drop.RESPONSE_NOT_OURS);
             return;
         }
+        if (overloadControl && source != null) {
+            overloadControl(top, source);
+        }
         if (transactions != null && Branches.branchIndexOf(top.branch()) >= 0) {
             long key = Branches.transactionHashOf(top.branch());
             if (!transactions.onOwner(key)) {
@@ -847,6 +1094,26 @@ public final class SipProxy implements MessageSink {
             return;
         }
         relayStateless(m);
+    }
+
+    /**
+     * RFC 7339: what a destination says of its overload in our Via applies to every destination at its
+     * address (one server under several URIs is one server), whichever mode forwarded the request.
+     */
+    private void overloadControl(Via ours, InetSocketAddress source) {
+        if (!ours.params().has("oc")) {
+            return; // most responses: no map lookup
+        }
+        List<Destination> ds = snapshot.get().at(source);
+        if (ds.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (Destination d : ds) {
+            if (OverloadControl.apply(ours, d, now)) {
+                counters.overloadUpdates.increment();
+            }
+        }
     }
 
     /** A valid response to a stateful branch of ours, on the loop that owns its transaction. */

@@ -29,9 +29,9 @@ public record Target(Transport transport, InetSocketAddress address, String host
             return null;
         }
         if (secure) {
-            t = Transport.TCP;
+            t = "wss".equals(tp) ? Transport.WSS : Transport.TLS; // sips:, ;transport=tls (RFC 3261 §26.2.2)
         }
-        HostPort hp = new HostPort(uri.host(), uri.port() > 0 ? uri.port() : (uri.isSips() ? 5061 : 5060));
+        HostPort hp = new HostPort(uri.host(), uri.port() > 0 ? uri.port() : (secure ? 5061 : 5060));
         if (!hp.isIpLiteral()) {
             return null;
         }

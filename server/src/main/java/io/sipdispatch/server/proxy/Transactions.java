@@ -130,12 +130,14 @@ public final class Transactions {
         table.byKey.put(key, t);
         counters.transactions.increment();
         counters.liveTransactions.increment();
+        counters.unansweredTransactions.increment();
         t.start(first);
     }
 
     void remove(ProxyTransaction t) {
         if (t.table.byKey.remove(t.key, t)) {
             counters.liveTransactions.decrement();
+            t.removed();
         }
     }
 

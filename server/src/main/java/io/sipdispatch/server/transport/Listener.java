@@ -59,6 +59,14 @@ public final class Listener {
         return ipv6;
     }
 
+    /**
+     * Whether a destination's {@code socket} attribute ({@code udp:127.0.0.1:5060}, as Kamailio writes it; the
+     * port 5060 when left out) or {@code sockname} attribute (the listener's {@code name}) names this socket.
+     */
+    public boolean named(String socket, String sockname) {
+        return spec.named(socket, sockname);
+    }
+
     /** The port written into Via and Record-Route. */
     public int port() {
         return port;

@@ -27,6 +27,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -36,13 +41,14 @@ import io.sipdispatch.server.config.UdpSettings;
 import io.sipdispatch.server.proxy.Outbound;
 import io.sipdispatch.server.proxy.Shards;
 import io.sipdispatch.server.proxy.TransactionScheduler;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -100,8 +106,21 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
     private final List<Map<InetSocketAddress, Channel>[]> connectedUdp = new ArrayList<>();
     /** The most destinations each loop keeps a connected socket for; beyond, the shared socket sends. */
     static final int MAX_CONNECTED_PER_LOOP = 1024;
+    /** TLS contexts; null when no TLS is configured. */
+    private final TlsContexts tls;
+    /** How late the loops run what is due (for the metrics; finer and logged when the system property asks). */
+    private LoopLagProbe lagProbe;
+    /** Per listener: the destinations whose home loop has been asked, by another loop, to connect a socket. */
+    private final Set<InetSocketAddress>[] connectAsked;
 
     public NettyTransport(List<Listener> listeners, MessageSink sink, TcpSettings tcp, UdpSettings udp) {
+        this(listeners, sink, tcp, udp, null);
+    }
+
+    /** With {@code tls} for the TLS listen addresses and the connections opened to TLS destinations. */
+    public NettyTransport(List<Listener> listeners, MessageSink sink, TcpSettings tcp, UdpSettings udp,
+                          TlsContexts tls) {
+        this.tls = tls;
         this.listeners = List.copyOf(listeners);
         this.sink = sink;
         this.tcp = tcp;
@@ -113,6 +132,12 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
             loops.add((EventLoop) e);
         }
         this.udpChannels = new Channel[listeners.size()][];
+        @SuppressWarnings("unchecked")
+        Set<InetSocketAddress>[] askedSets = new Set[listeners.size()];
+        for (int j = 0; j < askedSets.length; j++) {
+            askedSets[j] = ConcurrentHashMap.newKeySet();
+        }
+        this.connectAsked = askedSets;
         for (int i = 0; i < loops.size(); i++) {
             @SuppressWarnings("unchecked")
             Map<InetSocketAddress, Channel>[] perListener = new Map[listeners.size()];
@@ -132,6 +157,20 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
     @Override
     public int homeLoop(InetSocketAddress peer) {
         return Math.floorMod(peer.hashCode() * 0x9E3779B9, loops.size());
+    }
+
+    /** The loops' lag probe; null before {@link #start()}. */
+    public LoopLagProbe lagProbe() {
+        return lagProbe;
+    }
+
+    /** Tasks waiting on each loop, for the metrics. */
+    public int[] pendingTasks() {
+        int[] out = new int[loops.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = loops.get(i) instanceof io.netty.util.concurrent.SingleThreadEventExecutor e ? e.pendingTasks() : 0;
+        }
+        return out;
     }
 
     @Override
@@ -198,6 +237,7 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
                 bindTcp(l);
             }
         }
+        lagProbe = LoopLagProbe.start(loops);
     }
 
     private void bindUdp(Listener l) throws InterruptedException {
@@ -245,7 +285,14 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
                     }
                     ch.closeFuture().addListener(f -> openConnections.decrementAndGet());
                     counters.tcpAccepted.increment();
-                    pipeline(ch, l);
+                    if (l.transport().secure()) {
+                        ch.pipeline().addLast(tls.serverHandler(ch.alloc()));
+                    }
+                    if (l.transport().webSocket()) {
+                        webSocketPipeline(ch, l);
+                    } else {
+                        pipeline(ch, l);
+                    }
                 }
             });
         servers.add(b.bind(l.bound()).sync().channel());
@@ -258,18 +305,36 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
         ch.pipeline().addLast(new TcpHandler(l, sink, this));
     }
 
+    /**
+     * A WebSocket connection (RFC 7118): the HTTP upgrade with subprotocol {@code sip} on any path, then one
+     * SIP message per WebSocket message; it joins the connection table once the upgrade is done.
+     */
+    private void webSocketPipeline(Channel ch, Listener l) {
+        long idle = tcp.idleTimeout().toMillis();
+        ch.pipeline().addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+        ch.pipeline().addLast(new HttpServerCodec());
+        ch.pipeline().addLast(new HttpObjectAggregator(MAX_DATAGRAM));
+        ch.pipeline().addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+            .websocketPath("/").checkStartsWith(true).subprotocols(WebSocketHandler.SUBPROTOCOL)
+            .maxFramePayloadLength(MAX_DATAGRAM).build()));
+        ch.pipeline().addLast(new WebSocketFrameAggregator(MAX_DATAGRAM));
+        ch.pipeline().addLast(new WebSocketHandler(l, sink, this));
+        ch.pipeline().addLast(new WebSocketHandler.Encoder());
+    }
+
+    /** Puts a connection in the table until it closes (a WebSocket once upgraded). */
+    void register(Channel ch) {
+        InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
+        connections.put(remote, ch);
+        ch.closeFuture().addListener(f -> connections.remove(remote, ch));
+    }
+
     /** Keeps the connection table: in while open, out when closed. */
     private final class Tracker extends ChannelInboundHandlerAdapter {
         @Override
         public void channelActive(ChannelHandlerContext ctx) throws Exception {
-            connections.put((InetSocketAddress) ctx.channel().remoteAddress(), ctx.channel());
+            register(ctx.channel());
             super.channelActive(ctx);
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            connections.remove((InetSocketAddress) ctx.channel().remoteAddress(), ctx.channel());
-            super.channelInactive(ctx);
         }
     }
 
@@ -308,10 +373,17 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
      */
     private Channel connectedUdp(Listener via, InetSocketAddress to) {
         int loop = current();
-        if (loop < 0 || loop != homeLoop(to)) {
+        int home = homeLoop(to);
+        if (loop < 0 || loop != home) {
             // One connected socket per destination, on its home loop: two sockets connected to the same peer
             // would share its datagrams in a way no loop could predict. Other loops send from the shared socket;
-            // the destination's answers and ICMP errors all come to the home loop.
+            // the destination's answers and ICMP errors all come to the home loop's connected socket, which the
+            // kernel prefers to the shared one for the ICMP error of a datagram either of them sent. So the
+            // home loop must open it even when it never sends there itself: it is asked once.
+            Set<InetSocketAddress> asked = connectAsked[via.index()];
+            if (!asked.contains(to) && asked.size() < MAX_CONNECTED_PER_LOOP * loops.size() && asked.add(to)) {
+                execute(home, () -> connectedUdp(via, to));
+            }
             return null;
         }
         Map<InetSocketAddress, Channel> m = connectedUdp.get(loop)[via.index()];
@@ -335,9 +407,13 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
             if (f.isSuccess()) {
                 counters.udpConnectedSockets.increment();
                 m.put(to, f.channel());
-                f.channel().closeFuture().addListener(x -> m.remove(to, f.channel()));
+                f.channel().closeFuture().addListener(x -> {
+                    m.remove(to, f.channel());
+                    connectAsked[via.index()].remove(to);
+                });
             } else {
                 m.remove(to);
+                connectAsked[via.index()].remove(to);
                 log.debug("no connected socket {} -> {}: {}", via, to, f.cause().toString());
             }
         });
@@ -407,6 +483,14 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
             ch.writeAndFlush(Unpooled.wrappedBuffer(bytes), ch.voidPromise());
             return;
         }
+        if (via.transport().webSocket()) {
+            // A WebSocket peer is reached only on the connection it opened: this server opens none.
+            counters.sendFailed.increment();
+            if (onFailure != null) {
+                onFailure.run();
+            }
+            return;
+        }
         ChannelFuture f = connecting.get(to);
         if (f == null) {
             if (openConnections.get() + connecting.size() >= tcp.maxConnections()) {
@@ -442,6 +526,9 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
                 protected void initChannel(SocketChannel ch) {
                     openConnections.incrementAndGet();
                     ch.closeFuture().addListener(f -> openConnections.decrementAndGet());
+                    if (via.transport() == Transport.TLS) {
+                        ch.pipeline().addLast(tls.clientHandler(ch.alloc(), peerName(to), to.getPort()));
+                    }
                     pipeline(ch, via);
                 }
             });
@@ -461,8 +548,19 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
         return f;
     }
 
+    /**
+     * The name a destination's address was resolved from, sent as SNI and checked against the certificate;
+     * the address itself when it has none. Read from what the address carries: never a reverse lookup.
+     */
+    static String peerName(InetSocketAddress to) {
+        return to.getHostString(); // the name it carries, else the address as text: never a lookup
+    }
+
     /** Closes every socket and stops the loops, waiting at most {@code seconds}. */
     public void close(int seconds) {
+        if (lagProbe != null) {
+            lagProbe.close();
+        }
         for (Channel[] chans : udpChannels) {
             if (chans != null) {
                 for (Channel c : chans) {

@@ -1,5 +1,10 @@
 package io.sipdispatch.server.e2e;
 
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +23,9 @@ import java.util.regex.Pattern;
  */
 public final class SipMessage {
     private static final Pattern TRACE_ENTRY = Pattern.compile(
-        "(?m)^-{20,} [^\\n]*\\n(UDP|TCP|TLS|SCTP) message received \\[(\\d+)\\] bytes :\\n\\n");
+        "(?m)^-{20,} ([^\\n]*)\\n(UDP|TCP|TLS|SCTP) message received \\[(\\d+)\\] bytes :\\n\\n");
+    /** SIPp's time stamp on a trace entry: local time, to the microsecond. */
+    private static final DateTimeFormatter TRACE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
     private static final Pattern URI_USER = Pattern.compile("sips?:([^@;>:\\s]+)@");
     private static final Pattern BRANCH = Pattern.compile("(?i);\\s*branch\\s*=\\s*([^;,\\s]+)");
     private static final Map<String, String> COMPACT = Map.ofEntries(
@@ -36,6 +43,8 @@ public final class SipMessage {
     private final String startLine;
     private final List<Header> headers;
     private final String body;
+    /** When SIPp received it, from its message trace; null when not read from one. */
+    private Instant received;
 
     private SipMessage(String transport, String raw, String startLine, List<Header> headers, String body) {
         this.transport = transport;
@@ -52,8 +61,15 @@ public final class SipMessage {
         int from = 0;
         while (m.find(from)) {
             int start = m.end();
-            int end = Math.min(trace.length(), start + Integer.parseInt(m.group(2)));
-            out.add(parse(m.group(1), trace.substring(start, end)));
+            int end = Math.min(trace.length(), start + Integer.parseInt(m.group(3)));
+            SipMessage msg = parse(m.group(2), trace.substring(start, end));
+            try {
+                msg.received = LocalDateTime.parse(m.group(1).strip(), TRACE_TIME).atZone(ZoneId.systemDefault())
+                    .toInstant();
+            } catch (DateTimeParseException e) {
+                // a SIPp that writes another format: the time stays unknown
+            }
+            out.add(msg);
             from = end;
         }
         return out;
@@ -95,6 +111,11 @@ public final class SipMessage {
     /** The transport it came over, as SIPp names it (UDP, TCP), or whatever {@link #parse} was given. */
     public String transport() {
         return transport;
+    }
+
+    /** When SIPp received it (its message trace's time stamp), or null when unknown. */
+    public Instant received() {
+        return received;
     }
 
     public String raw() {

@@ -140,6 +140,16 @@ public final class SipdispatchProcess implements AutoCloseable {
         return describe();
     }
 
+    /** SIGTERM, without waiting: what an init system sends to stop it. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Whether it exits within {@code timeout}. */
+    public boolean awaitExit(java.time.Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     /** SIGTERM, then SIGKILL after 5 s. */
     @Override
     public void close() {

@@ -336,6 +336,7 @@ public final class Sipp {
         private final Map<String, String> globals = new LinkedHashMap<>();
         private Duration timeout = Duration.ofSeconds(60);
         private Duration recvTimeout = Duration.ofSeconds(10);
+        private Duration hold = Duration.ZERO;
 
         private Uac(String scenarioFile) {
             this.scenarioFile = scenarioFile;
@@ -394,6 +395,12 @@ public final class Sipp {
             return this;
         }
 
+        /** How long a scenario's {@code <pause/>} lasts (SIPp {@code -d}): how long a call is held up. */
+        public Uac hold(Duration hold) {
+            this.hold = hold;
+            return this;
+        }
+
         /** How long a call waits for an expected message before it fails (SIPp {@code -recv_timeout}). */
         public Uac recvTimeout(Duration recvTimeout) {
             this.recvTimeout = recvTimeout;
@@ -439,6 +446,9 @@ public final class Sipp {
                 "-trace_logs", "-log_file", log.toString(),
                 "-trace_msg", "-message_file", trace.toString()));
             globals.forEach((k, v) -> cmd.addAll(List.of("-set", k, v)));
+            if (!hold.isZero()) {
+                cmd.addAll(List.of("-d", Long.toString(hold.toMillis())));
+            }
             cmd.add(family.hostPort(targetPort));
             Process p = null;
             int exit;

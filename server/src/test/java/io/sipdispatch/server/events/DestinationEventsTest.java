@@ -43,7 +43,7 @@ class DestinationEventsTest {
         assertThat(h).hasSize(2);
         assertThat(h.get(0).toString()).isEqualTo("destination sip:10.0.0.1 of set 1: IP -> AP (keepalive answered)");
         assertThat(h.get(0).event()).isEqualTo("dispatcher:dst-up");
-        assertThat(h.get(1).fields()).containsEntry("event", "dispatcher:dst-up").containsEntry("status", "trying, probing")
+        assertThat(h.get(1).fields()).containsEntry("event", "dispatcher:dst-up").containsEntry("status", "enabled, trying, probing")
             .containsEntry("old_state", "AP").containsEntry("new_state", "TP");
     }
 
@@ -55,7 +55,7 @@ class DestinationEventsTest {
             new DestinationRecord(2, "sip:10.0.0.2", DestinationFlags.DISABLED, 0, Attributes.NONE, "")), null);
         e.initial(t);
         assertThat(e.history()).extracting(StateChange::reason).containsOnly("initial");
-        assertThat(e.history()).extracting(c -> c.fields().get("status")).containsExactlyInAnyOrder("active", "disabled");
+        assertThat(e.history()).extracting(c -> c.fields().get("status")).containsExactlyInAnyOrder("enabled, active", "disabled, active");
         assertThat(e.history()).filteredOn(c -> c.set() == 2).extracting(StateChange::event).containsExactly("dispatcher:dst-down");
     }
 

@@ -13,7 +13,44 @@ import org.junit.jupiter.api.Test;
 /** The call-load counts: taken once, given back once, expired when the end is never seen. */
 class CallLoadsTest {
     static Destination dest() {
-        return new Destination(new DestinationRecord(1, "sip:10.0.0.1", 0, 0, Attributes.parse("maxload=10"), ""));
+        return dest("maxload=10");
+    }
+
+    static Destination dest(String attrs) {
+        return new Destination(new DestinationRecord(1, "sip:10.0.0.1", 0, 0, Attributes.parse(attrs), ""));
+    }
+
+    @Test
+    void callsRacingForTheLastSlotsOfAMaxloadGetExactlyThatMany() throws Exception {
+        CallLoads loads = new CallLoads(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4, 1 << 20);
+        Destination d = dest("maxload=500");
+        java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            Thread th = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < 1000; i++) {
+                    if (loads.dispatched("t" + thread + "-" + i, d, 0)) {
+                        admitted.incrementAndGet();
+                    }
+                }
+            });
+            th.start();
+            threads.add(th);
+        }
+        go.countDown();
+        for (Thread th : threads) {
+            th.join();
+        }
+        assertThat(admitted.get()).isEqualTo(500);
+        assertThat(d.activeCalls()).isEqualTo(500);
+        assertThat(loads.size()).isEqualTo(500);
     }
 
     @Test
@@ -73,7 +110,7 @@ class CallLoadsTest {
     @Test
     void racingEndsOnEveryThreadLeaveTheCountExactlyZero() throws Exception {
         CallLoads loads = new CallLoads(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4, 1 << 20);
-        Destination d = dest();
+        Destination d = dest("");
         int calls = 20_000;
         for (int i = 0; i < calls; i++) {
             loads.dispatched("c" + i, d, 0);

@@ -155,4 +155,79 @@ class KeepalivesTest {
         h.clock.advance(0);
         assertThat(h.sent.stream().filter(s -> s.port() == 5072 && s.firstLine().startsWith("INVITE "))).hasSize(1);
     }
+
+    @Test
+    void theGlobalSwitchStopsAndResumesProbingAtRunTime() throws Exception {
+        ProxyHarness h = harness(" interval: 1s, timeout: 500ms, active: false ");
+        Keepalives k = h.proxy.keepalives();
+        assertThat(k.active()).isFalse();
+        h.clock.advance(3000);
+        assertThat(h.sent).isEmpty();
+        k.setActive(true);
+        h.clock.advance(1000);
+        assertThat(probes(h, 5071)).hasSize(1);
+        answer(h, probes(h, 5071).get(0), 200);
+        k.setActive(false);
+        h.clock.advance(3000);
+        assertThat(probes(h, 5071)).hasSize(1);
+        // Switched off, the states stay as they were: nothing goes down for want of a probe.
+        assertThat(DestinationFlags.code(dest(h, "1/b1").state())).isEqualTo("AP");
+    }
+
+    @Test
+    void aDestinationBroughtBackByAKeepaliveStartsItsSlowStart() throws Exception {
+        ProxyHarness h = new ProxyHarness(LISTEN + """
+            dispatcher:
+              list_file: dispatcher.list
+              slow_start: 60s
+              probing: { interval: 1s, timeout: 500ms }
+            routes:
+              - dispatch: { set: 1, algorithm: 4 }
+            """, LIST);
+        h.proxy.startKeepalives();
+        h.clock.advance(0);
+        Destination b1 = dest(h, "1/b1");
+        assertThat(b1.share(System.nanoTime())).isEqualTo(1);
+        h.clock.advance(500); // no answer: inactive
+        assertThat(b1.selectable()).isFalse();
+        h.clock.advance(500);
+        answer(h, probes(h, 5071).get(1), 200);
+        assertThat(b1.selectable()).isTrue();
+        assertThat(b1.share(System.nanoTime())).isLessThan(0.5);
+        assertThat(h.counters.destinationsUp.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void eachPartitionIsProbedWithItsOwnSettings() throws Exception {
+        ProxyHarness h = new ProxyHarness(LISTEN + """
+            dispatcher:
+              list_file: dispatcher.list
+              probing: { interval: 1s, threshold: 3 }
+              partitions:
+                carriers:
+                  list_file: carriers.list
+                  probing: { interval: 1s, method: INFO, from: 'sip:carrier-probe@lb.example', threshold: 1 }
+                quiet:
+                  list_file: quiet.list
+                  probing: { interval: 1s, sets: [9] }
+            routes:
+              - dispatch: { set: 1, algorithm: 8 }
+            """, java.util.Map.of("default", "1 sip:127.0.0.1:5071 0 0 duid=d1\n",
+            "carriers", "1 sip:127.0.0.1:6001 0 0 duid=c1\n", "quiet", "1 sip:127.0.0.1:6101 0 0 duid=q1\n"), 1);
+        h.proxy.startKeepalives();
+        h.clock.advance(0);
+        Sent dflt = h.sent.stream().filter(s -> s.port() == 5071).findFirst().orElseThrow();
+        Sent carrier = h.sent.stream().filter(s -> s.port() == 6001).findFirst().orElseThrow();
+        assertThat(dflt.firstLine()).startsWith("OPTIONS ");
+        assertThat(carrier.firstLine()).startsWith("INFO ");
+        assertThat(carrier.header("From")).startsWith("<sip:carrier-probe@lb.example>");
+        // The third partition probes only its set 9, which it does not have.
+        assertThat(h.sent).noneMatch(s -> s.port() == 6101);
+        answer(h, dflt, 500);
+        answer(h, carrier, 500);
+        Destination d1 = h.snapshot.table().destinations().get(0);
+        Destination c1 = h.snapshot.table("carriers").destinations().get(0);
+        assertThat(c1.view().toString()).as("threshold 1").startsWith("I");
+        assertThat(d1.view().toString()).as("threshold 3").startsWith("T");
+    }
 }

@@ -2,6 +2,7 @@ package io.sipdispatch.server.proxy;
 
 import io.sipdispatch.dispatcher.DispatchTable;
 import io.sipdispatch.server.config.ConfigLoader;
+import io.sipdispatch.server.config.DispatcherSettings;
 import io.sipdispatch.server.config.SipdispatchConfig;
 import io.sipdispatch.server.source.ListFile;
 import io.sipdispatch.server.transport.Listener;
@@ -9,7 +10,9 @@ import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** A stateless proxy wired to a recording {@link Outbound}: what it sends, to whom, from which socket. */
 final class ProxyHarness {
@@ -88,13 +91,22 @@ final class ProxyHarness {
     }
 
     ProxyHarness(String yaml, String list, int shardCount) throws Exception {
+        this(yaml, Map.of(DispatcherSettings.DEFAULT_PARTITION, list), shardCount);
+    }
+
+    /** With a list per partition, by name; the blacklists are the configuration's. */
+    ProxyHarness(String yaml, Map<String, String> lists, int shardCount) throws Exception {
         this.shardCount = shardCount;
         SipdispatchConfig config = ConfigLoader.parse("test.yaml", yaml);
         for (int i = 0; i < config.listen().size(); i++) {
             listeners.add(new Listener(config.listen().get(i), i));
         }
-        snapshot = new DispatchSnapshot(DispatchTable.build(ListFile.parse("test.list", new StringReader(list)), null,
-            config.dispatcher().numberingKind()));
+        Map<String, DispatchTable> tables = new LinkedHashMap<>();
+        for (String partition : config.dispatcher().allPartitions().keySet()) {
+            tables.put(partition, DispatchTable.build(ListFile.parse(partition + ".list",
+                new StringReader(lists.getOrDefault(partition, ""))), null, config.dispatcher().numberingKind()));
+        }
+        snapshot = new DispatchSnapshot(tables, DispatchSnapshot.blacklistDefinitions(config.dispatcher()));
         Router router = Router.compile(config.routes(), config.dispatcher(), config.mode());
         Myself myself = new Myself(listeners, config.aliases());
         proxy = new SipProxy(config, listeners, myself, router, () -> snapshot,

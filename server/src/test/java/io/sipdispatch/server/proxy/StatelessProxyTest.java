@@ -280,6 +280,29 @@ class StatelessProxyTest {
     }
 
     @Test
+    void aPreloadedRouteNamingThisServerIsNoWayAroundTheRules() throws Exception {
+        ProxyHarness h = harness();
+        // 192.0.2.9 matches no relay rule: the rules dispatch it to set 1, the Route notwithstanding.
+        Sent s = h.receive(request("INVITE", "sip:victim@192.0.2.9:5060", "c-pre@x", "z9hG4bK-pre", 1, "",
+            "Route: <sip:127.0.0.1:5060;lr>\n"));
+        assertThat(s.to().getAddress().getHostAddress()).as("not relayed to the Request-URI").isEqualTo("127.0.0.1");
+        assertThat(s.to().getPort()).isIn(5071, 5072, 5073);
+        assertThat(s.headers("Route")).as("this server's Route taken off").isEmpty();
+    }
+
+    @Test
+    void anAckThatCameOverTcpGoesOnOverUdpSinceItsSenderRetransmitsIt() throws Exception {
+        ProxyHarness h = harness();
+        Sent ack = h.receive(1, UAC, request("ACK", "sip:callee@127.0.0.1:5072", "c1@x", "z9hG4bK-ack", 1, "t1",
+            "Route: <sip:127.0.0.1:5060;transport=tcp;r2=on;lr>, <sip:127.0.0.1:5060;r2=on;lr>\n")
+            .replace("SIP/2.0/UDP 127.0.0.1:5555", "SIP/2.0/TCP 127.0.0.1:5555"));
+        assertThat(ack).as("the ACK of a 2xx, forwarded").isNotNull();
+        assertThat(ack.firstLine()).isEqualTo("ACK sip:callee@127.0.0.1:5072 SIP/2.0");
+        assertThat(ack.via().transport().name()).isEqualTo("UDP");
+        assertThat(ack.to()).isEqualTo(new InetSocketAddress("127.0.0.1", 5072));
+    }
+
+    @Test
     void aSipsDestinationIsNeverReachedOverUdpOrTcp() throws Exception {
         ProxyHarness h = harness();
         Sent r = h.receive(invite("c1@x", "z9hG4bK-a").replace("sip:alice@", "sip:tlsuser@"));

@@ -36,12 +36,23 @@ class NettyTransportTest {
     Listener udp;
     Listener tcp;
 
+    final List<InetSocketAddress> unreachable = new CopyOnWriteArrayList<>();
+
     NettyTransport start(TcpSettings tcpSettings, int port) throws Exception {
         udp = new Listener(ListenAddress.parse("udp:127.0.0.1:" + port), 0);
         tcp = new Listener(ListenAddress.parse("tcp:127.0.0.1:" + port), 1);
-        transport = new NettyTransport(List.of(udp, tcp),
-            (b, off, len, in, src, conn) -> received.add(new Received(new String(b, off, len, StandardCharsets.UTF_8), src, conn)),
-            tcpSettings, new UdpSettings(null, null, 2));
+        MessageSink sink = new MessageSink() {
+            @Override
+            public void onMessage(byte[] b, int off, int len, Listener in, InetSocketAddress src, Object conn) {
+                received.add(new Received(new String(b, off, len, StandardCharsets.UTF_8), src, conn));
+            }
+
+            @Override
+            public void unreachable(Listener via, InetSocketAddress peer) {
+                unreachable.add(peer);
+            }
+        };
+        transport = new NettyTransport(List.of(udp, tcp), sink, tcpSettings, new UdpSettings(null, null, 2));
         transport.start();
         return transport;
     }
@@ -106,6 +117,21 @@ class NettyTransportTest {
         int port = freePort();
         NettyTransport t = start(TcpSettings.DEFAULT, port);
         assertThat(t.udpSocketCount(udp)).isEqualTo(t.nativeEpoll() ? 2 : 1);
+    }
+
+    @Test
+    void anIcmpUnreachableIsHeardWhenOnlyALoopOtherThanTheDestinationsHomeLoopSends() throws Exception {
+        NettyTransport t = start(TcpSettings.DEFAULT, freePort());
+        assertThat(t.nativeEpoll()).as("native epoll, which connected UDP sockets need").isTrue();
+        InetSocketAddress closed = new InetSocketAddress(InetAddress.getLoopbackAddress(), freePort());
+        int other = (t.homeLoop(closed) + 1) % t.count();
+        byte[] b = MSG.getBytes(StandardCharsets.UTF_8);
+        // Requests leave only from the other loop, as when every caller's datagrams are read there. The first
+        // may go before the home loop's socket is connected; a later one (a retransmission) is heard.
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            t.execute(other, () -> t.sendRequest(udp, closed, b, null));
+            return unreachable.contains(closed);
+        });
     }
 
     @Test
