@@ -11,6 +11,8 @@
 #     to the next destination; 404 No destination when none is left; OPTIONS probing of every destination
 #     every DS_PING s (default 1), threshold 1, class 2 replies accepted.
 # Works from any directory; builds only when the runnable jar is missing or older than the sources.
+# Optional: MANAGEMENT=127.0.0.1:PORT turns the management API on (counters at /metrics), SHED_AFTER=20ms
+# sets limits.overload.shed_after (0 = no overload shedding).
 # Scratch files go to $RUN_DIR (or a fresh temporary folder). SIGTERM stops it within 5 s.
 set -euo pipefail
 MODE=${1:-stateless}
@@ -62,9 +64,12 @@ routes:
       target: outbound-proxy
 $([ "$MODE" = stateful ] && echo "      failover: { no_reply_timeout: 2s, on: [timeout, transport_error, 500], mark: inactive+probing }")
     when_none_left: { reply: $([ "$MODE" = stateful ] && echo 404 || echo 503), reason: No destination }
+$([ -n "${MANAGEMENT:-}" ] && echo "management: { listen: '$MANAGEMENT' }")
+$([ -n "${SHED_AFTER:-}" ] && echo "limits: { overload: { shed_after: $SHED_AFTER } }")
 YAML
 
 # A fixed heap so the figures do not move with the machine's memory; the parallel collector because young
-# collections of short-lived message buffers are its best case.
-exec java -Xms512m -Xmx512m -XX:+UseParallelGC ${JAVA_OPTS:-} \
+# collections of short-lived message buffers are its best case (GC_OPTS picks another: its pauses of tens of
+# milliseconds on one core are what overload shedding must not mistake for overload).
+exec java -Xms512m -Xmx512m ${GC_OPTS:--XX:+UseParallelGC} ${JAVA_OPTS:-} \
   -jar "$jar" run "$dir/sipdispatch.yaml"

@@ -11,16 +11,47 @@ import java.util.Locale;
  *                       unanswered, as scanners should be (default: the common SIP scanners)
  * @param perSource      Kamailio's {@code pike}: requests one source address may send per window; absent = no
  *                       limit
+ * @param overload       when new calls are refused because more arrives than the server can handle
  */
-public record LimitSettings(List<String> denyUserAgents, PerSource perSource) {
+public record LimitSettings(List<String> denyUserAgents, PerSource perSource, Overload overload) {
     /** The scanners that knock on every SIP server: sipvicious ("friendly-scanner"), sipcli, VaxSIPUserAgent… */
     public static final List<String> SCANNERS = List.of("friendly-scanner", "sipvicious", "sipcli", "sip-scan",
         "vaxsipuseragent", "sipsak");
-    public static final LimitSettings DEFAULT = new LimitSettings(null, null);
+    public static final LimitSettings DEFAULT = new LimitSettings(null, null, null);
 
     public LimitSettings {
         denyUserAgents = (denyUserAgents == null ? SCANNERS : denyUserAgents).stream()
             .map(s -> s.toLowerCase(Locale.ROOT)).toList();
+        overload = overload == null ? Overload.DEFAULT : overload;
+    }
+
+    /**
+     * Overload shedding. While the reads of a UDP socket have stayed behind its arrivals for {@code shedAfter}
+     * (its queue never emptied) and its kernel receive queue holds at least {@code queueFill} percent of the
+     * receive buffer, every new request out of a dialog read from it is answered {@code 503} with
+     * {@code Retry-After}, until the reads catch up; requests within dialogs, ACK, CANCEL and responses go
+     * on. Reads behind with a queue that has room are a pause (a collection, a burst) being caught up, not
+     * overload. Where the queue cannot be seen (not Linux), reads behind alone decide.
+     *
+     * @param shedAfter  how long the reads may stay behind before new requests are refused (default 20ms;
+     *                   0s = never refuse, let the kernel drop what does not fit)
+     * @param queueFill  how full, in percent of the receive buffer, the queue must be (default 50)
+     * @param retryAfter the Retry-After of those 503s (default 5s)
+     */
+    public record Overload(Duration shedAfter, Integer queueFill, Duration retryAfter) {
+        public static final Overload DEFAULT = new Overload(null, null, null);
+
+        public Overload {
+            shedAfter = shedAfter == null ? Duration.ofMillis(20) : shedAfter;
+            queueFill = queueFill == null ? 50 : queueFill;
+            retryAfter = retryAfter == null ? Duration.ofSeconds(5) : retryAfter;
+            if (shedAfter.isNegative() || retryAfter.isNegative()) {
+                throw new IllegalArgumentException("limits.overload: shed_after and retry_after must not be negative");
+            }
+            if (queueFill < 0 || queueFill > 100) {
+                throw new IllegalArgumentException("limits.overload.queue_fill is a percentage, 0 to 100");
+            }
+        }
     }
 
     /**

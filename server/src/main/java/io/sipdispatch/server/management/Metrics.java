@@ -56,6 +56,10 @@ final class Metrics {
             c.unansweredTransactions.sum());
         counter(out, "sipdispatch_refused_stopping_total", "new requests answered 503 while stopping",
             c.refusedStopping.sum());
+        counter(out, "sipdispatch_refused_overload_total", "new calls answered 503 because reading fell behind",
+            c.refusedOverload.sum());
+        counter(out, "sipdispatch_acks_absorbed_total", "ACKs of this server's own final responses",
+            c.acksAbsorbed.sum());
         counter(out, "sipdispatch_transactions_refused_total", "requests refused because the table was full",
             c.transactionsRefused.sum());
         counter(out, "sipdispatch_retransmissions_absorbed_total", "retransmissions answered from a transaction",

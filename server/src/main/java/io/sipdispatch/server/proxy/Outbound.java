@@ -34,6 +34,22 @@ public interface Outbound {
     }
 
     /**
+     * For a datagram being handled on this thread: how long, in nanoseconds, the socket it came from has been
+     * read without once emptying its queue (0 when the reads keep up). The proxy sheds new calls on it.
+     */
+    default long behindNanos() {
+        return 0;
+    }
+
+    /**
+     * For a datagram being handled on this thread: the share of its receive buffer that the kernel queue of
+     * the socket it came from held when last looked at (every few milliseconds), or -1 where unknown.
+     */
+    default float queueFill() {
+        return -1;
+    }
+
+    /**
      * Sends a response over a stream transport: on the open connection to {@code to} (where its request
      * came from), or, when that connection has closed, on a new one to {@code fallback}, the sent-by port
      * of the Via (RFC 3261 §18.2.2).

@@ -35,6 +35,10 @@ public final class ProxyCounters {
     public final LongAdder unansweredTransactions = new LongAdder();
     /** New requests refused while stopping. */
     public final LongAdder refusedStopping = new LongAdder();
+    /** New calls (INVITEs out of a dialog) refused with 503 because reading had fallen behind: overload. */
+    public final LongAdder refusedOverload = new LongAdder();
+    /** ACKs of final responses this server made without a transaction, which end here. */
+    public final LongAdder acksAbsorbed = new LongAdder();
     public final LongAdder affinityHits = new LongAdder();
     /** A CANCEL or ACK whose request was not remembered: it went where the rules sent it. */
     public final LongAdder affinityMisses = new LongAdder();
@@ -199,6 +203,9 @@ public final class ProxyCounters {
         m.put("live_transactions", liveTransactions.sum());
         m.put("transactions_refused", transactionsRefused.sum());
         m.put("retransmissions_absorbed", retransmissionsAbsorbed.sum());
+        m.put("refused_stopping", refusedStopping.sum());
+        m.put("refused_overload", refusedOverload.sum());
+        m.put("acks_absorbed", acksAbsorbed.sum());
         m.put("branch_timeouts", branchTimeouts.sum());
         m.put("branch_transport_errors", branchTransportErrors.sum());
         m.put("failovers", failovers.sum());

@@ -78,6 +78,11 @@ final class Replies {
         }
     }
 
+    /**
+     * The To tag of a response this server makes itself. It depends only on what the caller's ACK repeats
+     * (Call-ID and From), so that the ACK for a final response sent without a transaction is recognised as
+     * ours ({@link #acksOwnReply}) and absorbed instead of being forwarded as if it ended a 2xx.
+     */
     private static String toTag(SipMessage req) {
         long h = 0x9e3779b97f4a7c15L;
         String callId = req.callId();
@@ -88,11 +93,18 @@ final class Replies {
         if (from != null) {
             h = h * 31 + from.hashCode();
         }
-        String cseq = req.first(Header.CSEQ);
-        if (cseq != null) {
-            h = h * 31 + cseq.hashCode();
-        }
         return "sd" + Long.toHexString(h ^ (h >>> 29));
+    }
+
+    /** Whether {@code ack} acknowledges a final response this server made itself (its To tag is ours). */
+    static boolean acksOwnReply(SipMessage ack) {
+        try {
+            NameAddr to = ack.to();
+            String tag = to == null ? null : to.tag();
+            return tag != null && tag.startsWith("sd") && tag.equals(toTag(ack));
+        } catch (SipParseException e) {
+            return false;
+        }
     }
 
     /** The top Via value with {@code received} and {@code rport} set. */

@@ -68,6 +68,12 @@ public final class SipProxy implements MessageSink {
     private final SourceLimiter[] limiters;
     /** Lower-case fragments of the User-Agents dropped unanswered (scanners). */
     private final List<String> deniedAgents;
+    /** How long a socket's reads may stay behind before new requests on it are refused; 0 = never. */
+    private final long shedAfterNanos;
+    /** How full a socket's kernel queue must be for its reads behind to count as overload. */
+    private final float shedFill;
+    /** The Retry-After header of a 503 for overload. */
+    private final String overloadRetryAfter;
     /** While stopping, the Retry-After seconds new requests are told; null while running. */
     private volatile String stopping;
     /** A socket/sockname attribute value and the listener it names (or none). */
@@ -128,6 +134,10 @@ public final class SipProxy implements MessageSink {
             }
         }
         this.deniedAgents = config.limits().denyUserAgents();
+        var overload = config.limits().overload();
+        this.shedAfterNanos = overload.shedAfter().toNanos();
+        this.shedFill = overload.queueFill() / 100f;
+        this.overloadRetryAfter = "Retry-After: " + overload.retryAfter().toSeconds();
         java.util.Map<String, io.sipdispatch.server.config.ProbingSettings> probing = new java.util.LinkedHashMap<>();
         config.dispatcher().allPartitions().forEach((name, p) -> {
             if (p.probing().enabled()) {
@@ -344,6 +354,13 @@ public final class SipProxy implements MessageSink {
             }
             return;
         }
+        if (shedAfterNanos > 0 && connection == null && !ack && overloaded() && isNew(m)) {
+            // Overloaded: refusing a new call costs a parse and one datagram; taking it would cost a dozen
+            // more, and the datagrams of the calls under way would be dropped with everything else.
+            counters.refusedOverload.increment();
+            reply(m, in, source, connection, 503, "Service Unavailable", overloadRetryAfter);
+            return;
+        }
         long txn = Branches.transactionHash(m, m.topVia());
         if (transactions != null && !transactions.onOwner(txn)) {
             transactions.handOver(txn, () -> handle(m, in, source, connection, true));
@@ -373,6 +390,12 @@ public final class SipProxy implements MessageSink {
             if (transactions.matchRequest(m, txn, in, source, connection)) {
                 return;
             }
+        }
+        if (ack && Replies.acksOwnReply(m)) {
+            // The ACK of a 4xx-6xx this server sent without a transaction (403, 503 when overloaded or
+            // stopping…) is hop by hop and ends here; forwarding it would cost a send under load for nothing.
+            counters.acksAbsorbed.increment();
+            return;
         }
         boolean newTransaction = !ack && !"CANCEL".equals(m.method());
         if (stopping != null && newTransaction && !hasToTag(m)) {
@@ -1045,6 +1068,23 @@ public final class SipProxy implements MessageSink {
             case "INVITE", "SUBSCRIBE", "REFER", "NOTIFY" -> true;
             default -> false;
         };
+    }
+
+    /**
+     * Whether the socket of the datagram being handled is overloaded: its reads behind for longer than
+     * {@code shed_after} and its kernel queue filling (where the queue cannot be seen, reads behind decide).
+     */
+    private boolean overloaded() {
+        if (out.behindNanos() <= shedAfterNanos) {
+            return false;
+        }
+        float fill = out.queueFill();
+        return fill < 0 || fill >= shedFill;
+    }
+
+    /** A request that starts something: out of any dialog, and neither an ACK nor a CANCEL. */
+    private static boolean isNew(SipMessage m) throws SipParseException {
+        return !"CANCEL".equals(m.method()) && !hasToTag(m);
     }
 
     private static boolean hasToTag(SipMessage m) throws SipParseException {

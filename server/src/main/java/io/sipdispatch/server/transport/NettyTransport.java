@@ -12,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -84,6 +85,12 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
 
     /** The largest datagram read whole (RFC 3261 §18.1.1 allows up to 65535 bytes over UDP). */
     static final int MAX_DATAGRAM = 65535;
+    /**
+     * The most datagrams read from a socket in one go before the loop turns to its other work. More than one
+     * so that what the batch sends goes out in one flush (sendmmsg), and so that a full batch tells the
+     * socket's queue was not emptied ({@link ReadBacklog}).
+     */
+    static final int READ_BATCH = 32;
 
     final TransportCounters counters = new TransportCounters();
     private final List<Listener> listeners;
@@ -110,6 +117,10 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
     private final TlsContexts tls;
     /** How late the loops run what is due (for the metrics; finer and logged when the system property asks). */
     private LoopLagProbe lagProbe;
+    /** How full the listening UDP sockets' kernel queues are; null where that cannot be read. */
+    private final SocketQueues queues;
+    /** Per loop: the backlog of the UDP socket whose datagram the loop is handling (set before each one). */
+    private final ReadBacklog[] reading;
     /** Per listener: the destinations whose home loop has been asked, by another loop, to connect a socket. */
     private final Set<InetSocketAddress>[] connectAsked;
 
@@ -138,6 +149,8 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
             askedSets[j] = ConcurrentHashMap.newKeySet();
         }
         this.connectAsked = askedSets;
+        this.reading = new ReadBacklog[loops.size()];
+        this.queues = epoll ? SocketQueues.start() : null;
         for (int i = 0; i < loops.size(); i++) {
             @SuppressWarnings("unchecked")
             Map<InetSocketAddress, Channel>[] perListener = new Map[listeners.size()];
@@ -245,17 +258,21 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
         Channel[] chans = new Channel[n];
         for (int i = 0; i < n; i++) {
             final int loop = i;
+            UdpHandler handler = new UdpHandler(l, sink, this, loop);
             Bootstrap b = new Bootstrap()
                 .group(loops.get(i))
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, udp.receiveBuffer())
                 .option(ChannelOption.SO_SNDBUF, udp.sendBuffer())
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
-                .handler(new UdpHandler(l, sink, this, loop));
+                .option(ChannelOption.RCVBUF_ALLOCATOR, udpAllocator())
+                .handler(handler);
             if (epoll) {
                 b.option(EpollChannelOption.SO_REUSEPORT, true);
             }
             chans[i] = b.bind(l.bound()).sync().channel();
+            if (queues != null && chans[i] instanceof EpollDatagramChannel e) {
+                queues.watch(e.fd().intValue(), handler.backlog(), e.config().getOption(ChannelOption.SO_RCVBUF));
+            }
         }
         int got = chans[0].config().getOption(ChannelOption.SO_RCVBUF);
         if (got < udp.receiveBuffer()) {
@@ -401,7 +418,7 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
             .option(EpollChannelOption.SO_REUSEPORT, true)
             .option(ChannelOption.SO_RCVBUF, udp.receiveBuffer())
             .option(ChannelOption.SO_SNDBUF, udp.sendBuffer())
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+            .option(ChannelOption.RCVBUF_ALLOCATOR, udpAllocator())
             .handler(new UdpHandler(via, sink, this, loop, to));
         b.connect(to, via.bound()).addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
@@ -455,6 +472,29 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
     /** Called by a UDP handler before it hands a datagram to the proxy. */
     void batchStarted() {
         IN_BATCH.get()[0] = true;
+    }
+
+    private static RecvByteBufAllocator udpAllocator() {
+        return new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(READ_BATCH);
+    }
+
+    /** The UDP socket whose datagram the current loop {@code loop} is about to hand to the proxy. */
+    void reading(int loop, ReadBacklog backlog) {
+        reading[loop] = backlog;
+    }
+
+    @Override
+    public long behindNanos() {
+        int i = LOOP.get();
+        ReadBacklog b = i < reading.length && loops.get(i).inEventLoop() ? reading[i] : null;
+        return b == null ? 0 : b.behindFor(System.nanoTime());
+    }
+
+    @Override
+    public float queueFill() {
+        int i = LOOP.get();
+        ReadBacklog b = i < reading.length && loops.get(i).inEventLoop() ? reading[i] : null;
+        return b == null ? -1 : b.fill();
     }
 
     /** Called at the end of a read batch: one flush per socket written. */
@@ -558,6 +598,9 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
 
     /** Closes every socket and stops the loops, waiting at most {@code seconds}. */
     public void close(int seconds) {
+        if (queues != null) {
+            queues.close();
+        }
         if (lagProbe != null) {
             lagProbe.close();
         }

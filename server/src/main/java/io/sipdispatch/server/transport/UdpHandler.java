@@ -18,6 +18,7 @@ final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     /** The peer of a connected socket (one per destination and loop), null for a listening socket. */
     private final InetSocketAddress peer;
     private byte[] scratch = new byte[8192];
+    private final ReadBacklog backlog = new ReadBacklog(NettyTransport.READ_BATCH);
 
     UdpHandler(Listener listener, MessageSink sink, NettyTransport transport, int loop) {
         this(listener, sink, transport, loop, null);
@@ -30,6 +31,10 @@ final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
         this.transport = transport;
         this.loop = loop;
         this.peer = peer;
+    }
+
+    ReadBacklog backlog() {
+        return backlog;
     }
 
     @Override
@@ -51,11 +56,14 @@ final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         content.getBytes(content.readerIndex(), scratch, 0, n);
         transport.batchStarted();
+        backlog.read();
+        transport.reading(loop, backlog);
         sink.onMessage(scratch, 0, n, listener, packet.sender(), null);
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        backlog.batchEnded(System.nanoTime());
         transport.batchEnded();
     }
 

@@ -44,6 +44,9 @@ final class ProxyHarness {
     }
 
     final List<Sent> sent = new ArrayList<>();
+    /** What the transport reports of the socket being read: reads behind for so long, its queue so full. */
+    long behindNanos;
+    float queueFill = -1;
     final List<Listener> listeners = new ArrayList<>();
     final SipProxy proxy;
     final ProxyCounters counters = new ProxyCounters();
@@ -109,9 +112,24 @@ final class ProxyHarness {
         snapshot = new DispatchSnapshot(tables, DispatchSnapshot.blacklistDefinitions(config.dispatcher()));
         Router router = Router.compile(config.routes(), config.dispatcher(), config.mode());
         Myself myself = new Myself(listeners, config.aliases());
-        proxy = new SipProxy(config, listeners, myself, router, () -> snapshot,
-            (via, to, bytes, conn) -> sent.add(new Sent(via, to, new String(bytes, StandardCharsets.UTF_8), conn)),
-            shards, counters, io.sipdispatch.server.events.DestinationEvents.logOnly());
+        Outbound out = new Outbound() {
+            @Override
+            public void send(Listener via, InetSocketAddress to, byte[] bytes, Object conn) {
+                sent.add(new Sent(via, to, new String(bytes, StandardCharsets.UTF_8), conn));
+            }
+
+            @Override
+            public long behindNanos() {
+                return behindNanos;
+            }
+
+            @Override
+            public float queueFill() {
+                return queueFill;
+            }
+        };
+        proxy = new SipProxy(config, listeners, myself, router, () -> snapshot, out, shards, counters,
+            io.sipdispatch.server.events.DestinationEvents.logOnly());
     }
 
     static final String LISTEN = """
