@@ -12,8 +12,8 @@
 # SIPp on one core generates about as many calls per second as sipdispatch handles on the other, so 2R is
 # out of its reach; PROXY_QUOTA (default 50) caps the proxy's core to that percentage of its time with a
 # cgroup (cpu.cfs_quota_us over a 10 ms period): a slower core, which SIPp can then overload. 100 = no cap.
-# Env: RATES ("1000 1500 2000 …"), DUR (10), FACTOR (2.0), R (skip step 1 with this R), SHED_AFTER (unset:
-#      the default; 0 = no shedding, to compare), PROXY_CPUS (0), UAC_CPUS (1), UAS_CPUS (1), N (3).
+# Env: RATES ("1000 1500 2000 …"), DUR (10), FACTOR (2.0), R (skip step 1 with this R), SHED_AFTER (20ms;
+#      0s = no shedding, to compare), QUEUE_FILL (unset: the default), PROXY_CPUS (0), UAC_CPUS (1), UAS_CPUS (1), N (3).
 # Everything is bounded in time and stopped by pid; traffic stays on 127.0.0.1.
 set -u  # not -e: a process gone while /proc is read must not end the report
 here="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
@@ -43,7 +43,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 "$shared/backends.sh" start "$N" "$MAXT" >/dev/null
-export N MANAGEMENT="127.0.0.1:$MGMT_PORT" SHED_AFTER=${SHED_AFTER:-}
+export N MANAGEMENT="127.0.0.1:$MGMT_PORT" SHED_AFTER=${SHED_AFTER:-20ms} QUEUE_FILL=${QUEUE_FILL:-}
 start_bg proxy "$MAXT" taskset -c "$PROXY_CPUS" bash -c "${cg:+echo \$\$ >$cg/cgroup.procs; }exec '$here/proxy.sh' stateful"
 PROXY_PID=$(cat "$RUN_DIR/proxy.pid")
 wait_udp 127.0.0.1 5060 60 || { echo "proxy did not start"; tail -20 "$RUN_DIR/proxy.log"; exit 1; }
@@ -65,7 +65,7 @@ caller() { # RATE CALLS TAG -> runs one bounded sipp caller, prints its director
 # Warm-up, not recorded: until the JIT has compiled the hot paths the proxy is genuinely overloaded at a
 # fraction of its capacity (and sheds, rightly).
 for w in 500 1000 2000 3000; do "$shared/load.sh" 127.0.0.1:5060 "$w" $((w * 5)) warmup >/dev/null 2>&1 || true; done
-echo "# sipdispatch stateful, proxy on cpu $PROXY_CPUS (${PROXY_QUOTA}% of it), sipp on cpu $UAC_CPUS/$UAS_CPUS, $DUR s per point, shed_after=${SHED_AFTER:-default}"
+echo "# sipdispatch stateful, proxy on cpu $PROXY_CPUS (${PROXY_QUOTA}% of it), sipp on cpu $UAC_CPUS/$UAS_CPUS, $DUR s per point, shed_after=$SHED_AFTER queue_fill=${QUEUE_FILL:-default}"
 if [ -z "${R:-}" ]; then
   R=0
   for rate in $RATES; do

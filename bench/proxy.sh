@@ -12,7 +12,7 @@
 #     every DS_PING s (default 1), threshold 1, class 2 replies accepted.
 # Works from any directory; builds only when the runnable jar is missing or older than the sources.
 # Optional: MANAGEMENT=127.0.0.1:PORT turns the management API on (counters at /metrics), SHED_AFTER=20ms
-# sets limits.overload.shed_after (0 = no overload shedding).
+# sets limits.overload.shed_after (0s = no overload shedding), QUEUE_FILL=50 its queue_fill.
 # Scratch files go to $RUN_DIR (or a fresh temporary folder). SIGTERM stops it within 5 s.
 set -euo pipefail
 MODE=${1:-stateless}
@@ -65,7 +65,7 @@ routes:
 $([ "$MODE" = stateful ] && echo "      failover: { no_reply_timeout: 2s, on: [timeout, transport_error, 500], mark: inactive+probing }")
     when_none_left: { reply: $([ "$MODE" = stateful ] && echo 404 || echo 503), reason: No destination }
 $([ -n "${MANAGEMENT:-}" ] && echo "management: { listen: '$MANAGEMENT' }")
-$([ -n "${SHED_AFTER:-}" ] && echo "limits: { overload: { shed_after: $SHED_AFTER } }")
+$([ -n "${SHED_AFTER:-}${QUEUE_FILL:-}" ] && echo "limits: { overload: { ${SHED_AFTER:+shed_after: $SHED_AFTER, }queue_fill: ${QUEUE_FILL:-50} } }")
 YAML
 
 # A fixed heap so the figures do not move with the machine's memory; the parallel collector because young

@@ -33,8 +33,8 @@ public record LimitSettings(List<String> denyUserAgents, PerSource perSource, Ov
      * on. Reads behind with a queue that has room are a pause (a collection, a burst) being caught up, not
      * overload. Where the queue cannot be seen (not Linux), reads behind alone decide.
      *
-     * @param shedAfter  how long the reads may stay behind before new requests are refused (default 20ms;
-     *                   0s = never refuse, let the kernel drop what does not fit)
+     * @param shedAfter  how long the reads may stay behind before new requests are refused (default 0s: never
+     *                   refuse, let the kernel drop what does not fit; 20ms is a starting point)
      * @param queueFill  how full, in percent of the receive buffer, the queue must be (default 50)
      * @param retryAfter the Retry-After of those 503s (default 5s)
      */
@@ -42,7 +42,9 @@ public record LimitSettings(List<String> denyUserAgents, PerSource perSource, Ov
         public static final Overload DEFAULT = new Overload(null, null, null);
 
         public Overload {
-            shedAfter = shedAfter == null ? Duration.ofMillis(20) : shedAfter;
+            // Off unless asked for: at high load the signal also fires on pauses the kernel queue would
+            // have absorbed, and refuses calls the server could have completed.
+            shedAfter = shedAfter == null ? Duration.ZERO : shedAfter;
             queueFill = queueFill == null ? 50 : queueFill;
             retryAfter = retryAfter == null ? Duration.ofSeconds(5) : retryAfter;
             if (shedAfter.isNegative() || retryAfter.isNegative()) {

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 class OverloadSheddingTest {
     static final InetSocketAddress B1 = new InetSocketAddress("127.0.0.1", 5071);
 
-    static ProxyHarness harness(String limits) throws Exception {
-        return new ProxyHarness(ProxyHarness.LISTEN + limits + """
+    static ProxyHarness harness(String overload) throws Exception {
+        return new ProxyHarness(ProxyHarness.LISTEN + "limits: { overload: { " + overload + " } }\n" + """
             mode: stateless
             dispatcher: { list_file: x.list }
             routes:
@@ -30,7 +30,7 @@ class OverloadSheddingTest {
 
     @Test
     void aNewCallIsRefused503WithRetryAfterWhileReadsAreBehindAndTheQueueFills() throws Exception {
-        ProxyHarness h = harness("limits: { overload: { retry_after: 7s } }\n");
+        ProxyHarness h = harness("shed_after: 20ms, retry_after: 7s");
         overloaded(h);
         Sent r = h.receive(invite("c1@x", "z9hG4bK-1"));
         assertThat(r.to()).isEqualTo(UAC);
@@ -43,7 +43,7 @@ class OverloadSheddingTest {
 
     @Test
     void whatIsUnderWayGoesOnWhileNewCallsAreRefused() throws Exception {
-        ProxyHarness h = harness("");
+        ProxyHarness h = harness("shed_after: 20ms");
         overloaded(h);
         Sent bye = h.receive(request("BYE", "sip:callee@127.0.0.1:5071", "c1@x", "z9hG4bK-b", 2, "t1",
             "Route: <sip:127.0.0.1:5060;lr>\n"));
@@ -65,7 +65,7 @@ class OverloadSheddingTest {
 
     @Test
     void readsBehindWithRoomInTheQueueOrForLessThanShedAfterAreAPauseNotOverload() throws Exception {
-        ProxyHarness h = harness("");
+        ProxyHarness h = harness("shed_after: 20ms");
         h.behindNanos = TimeUnit.MILLISECONDS.toNanos(50);
         h.queueFill = 0.2f; // a collector's pause being caught up: the kernel has room
         assertThat(h.receive(invite("c1@x", "z9hG4bK-1")).to()).isEqualTo(B1);
@@ -79,15 +79,17 @@ class OverloadSheddingTest {
     }
 
     @Test
-    void shedAfterZeroNeverRefuses() throws Exception {
-        ProxyHarness h = harness("limits: { overload: { shed_after: 0s } }\n");
-        overloaded(h);
-        assertThat(h.receive(invite("c1@x", "z9hG4bK-1")).to()).isEqualTo(B1);
+    void sheddingIsOffUnlessShedAfterIsSet() throws Exception {
+        for (String overload : new String[] {"", "shed_after: 0s"}) {
+            ProxyHarness h = harness(overload);
+            overloaded(h);
+            assertThat(h.receive(invite("c1@x", "z9hG4bK-1")).to()).as(overload).isEqualTo(B1);
+        }
     }
 
     @Test
     void theAckOfA503ThisServerSentEndsHereInsteadOfBeingForwarded() throws Exception {
-        ProxyHarness h = harness("");
+        ProxyHarness h = harness("shed_after: 20ms");
         overloaded(h);
         Sent refused = h.receive(invite("c1@x", "z9hG4bK-1"));
         String tag = refused.header("To").replaceAll(".*;tag=", "");
