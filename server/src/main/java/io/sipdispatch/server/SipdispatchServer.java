@@ -139,6 +139,9 @@ public final class SipdispatchServer implements AutoCloseable {
         try {
             this.tlsContexts = p.tls;
             this.transport = new NettyTransport(listeners, sink, config.tcp(), config.udp(), tlsContexts);
+            if (!config.limits().overload().shedAfter().isZero()) {
+                transport.watchQueues();
+            }
         } catch (RuntimeException e) {
             if (t != null) {
                 t.close();

@@ -117,8 +117,8 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
     private final TlsContexts tls;
     /** How late the loops run what is due (for the metrics; finer and logged when the system property asks). */
     private LoopLagProbe lagProbe;
-    /** How full the listening UDP sockets' kernel queues are; null where that cannot be read. */
-    private final SocketQueues queues;
+    /** How full the listening UDP sockets' kernel queues are; null unless asked for, or where unreadable. */
+    private SocketQueues queues;
     /** Per loop: the backlog of the UDP socket whose datagram the loop is handling (set before each one). */
     private final ReadBacklog[] reading;
     /** Per listener: the destinations whose home loop has been asked, by another loop, to connect a socket. */
@@ -150,7 +150,6 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
         }
         this.connectAsked = askedSets;
         this.reading = new ReadBacklog[loops.size()];
-        this.queues = epoll ? SocketQueues.start() : null;
         for (int i = 0; i < loops.size(); i++) {
             @SuppressWarnings("unchecked")
             Map<InetSocketAddress, Channel>[] perListener = new Map[listeners.size()];
@@ -472,6 +471,16 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
     /** Called by a UDP handler before it hands a datagram to the proxy. */
     void batchStarted() {
         IN_BATCH.get()[0] = true;
+    }
+
+    /**
+     * Keeps how full each listening UDP socket's kernel queue is (for overload shedding), from Linux's
+     * {@code /proc/net/udp} every 20 ms. Call before {@link #start()}; nothing is read unless asked.
+     */
+    public void watchQueues() {
+        if (epoll && queues == null) {
+            queues = SocketQueues.start();
+        }
     }
 
     private static RecvByteBufAllocator udpAllocator() {
