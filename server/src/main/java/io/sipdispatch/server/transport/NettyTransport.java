@@ -494,15 +494,19 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
 
     @Override
     public long behindNanos() {
-        int i = LOOP.get();
-        ReadBacklog b = i < reading.length && loops.get(i).inEventLoop() ? reading[i] : null;
+        ReadBacklog b = readingNow();
         return b == null ? 0 : b.behindFor(System.nanoTime());
+    }
+
+    /** The backlog of the UDP socket whose datagram this loop is handling; null off the loops. */
+    private ReadBacklog readingNow() {
+        int i = LOOP.get();
+        return i < reading.length && loops.get(i).inEventLoop() ? reading[i] : null;
     }
 
     @Override
     public float queueFill() {
-        int i = LOOP.get();
-        ReadBacklog b = i < reading.length && loops.get(i).inEventLoop() ? reading[i] : null;
+        ReadBacklog b = readingNow();
         return b == null ? -1 : b.fill();
     }
 
