@@ -70,6 +70,12 @@ public final class StreamFramer {
         len += n;
     }
 
+    /** Whether the bytes from {@code p} to the end are a proper beginning of a ping: CR, CRLF or CRLF CR. */
+    private boolean pingBegun(int p) {
+        int n = len - p;
+        return n < 4 && startsWith(p, "\r\n\r".substring(0, n));
+    }
+
     private void drain(Sink sink) throws SipParseException {
         int p = 0;
         while (p < len) {
@@ -78,11 +84,11 @@ public final class StreamFramer {
                 if (startsWith(p, "\r\n\r\n")) {
                     sink.keepalive(true);
                     p += 4;
+                } else if (pingBegun(p)) {
+                    break; // what has arrived may be the first bytes of a ping split across reads: wait for it
                 } else if (startsWith(p, "\r\n")) {
                     sink.keepalive(false);
                     p += 2;
-                } else if (p + 1 >= len && buf[p] == '\r') {
-                    break; // a lone CR: wait for its LF
                 } else {
                     p++; // stray LF
                 }

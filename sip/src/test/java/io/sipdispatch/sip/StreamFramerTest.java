@@ -150,21 +150,34 @@ class StreamFramerTest {
             String a = request("ka", "");
             StreamFramer f = new StreamFramer(SipLimits.DEFAULT);
             Recorder r = new Recorder();
-            feed(f, "\r\n\r\n" + a + "\r\n" + a + "\r\n\r\n\r\n", r);
-            assertThat(r.events).containsExactly("PING", a, "PONG", a, "PING", "PONG");
+            feed(f, "\r\n\r\n" + a + "\r\n" + a + "\r\n\r\n\r\n" + a, r);
+            assertThat(r.events).containsExactly("PING", a, "PONG", a, "PING", "PONG", a);
             assertThat(f.buffered()).isZero();
         }
 
         @Test
-        void loneCrWaitsForItsLf() throws Exception {
+        void aPingSplitAcrossReadsIsOnePingNotTwoPongs() throws Exception {
             StreamFramer f = new StreamFramer(SipLimits.DEFAULT);
             Recorder r = new Recorder();
-            feed(f, "\r", r);
-            assertThat(r.events).isEmpty();
-            assertThat(f.buffered()).isEqualTo(1);
+            for (String part : new String[] {"\r", "\n", "\r"}) {
+                feed(f, part, r);
+                assertThat(r.events).isEmpty(); // the rest of a ping may still come
+            }
+            assertThat(f.buffered()).isEqualTo(3);
             feed(f, "\n", r);
-            assertThat(r.events).containsExactly("PONG");
+            assertThat(r.events).containsExactly("PING");
             assertThat(f.buffered()).isZero();
+        }
+
+        @Test
+        void aCrlfIsAPongOnceWhatFollowsShowsItIsNoPing() throws Exception {
+            String a = request("po", "");
+            StreamFramer f = new StreamFramer(SipLimits.DEFAULT);
+            Recorder r = new Recorder();
+            feed(f, "\r\n", r);
+            assertThat(r.events).isEmpty();
+            feed(f, a, r);
+            assertThat(r.events).containsExactly("PONG", a);
         }
 
         @Test
