@@ -9,6 +9,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Before any Netty buffer class loads: its leak detectors are built once, when it does.
+        io.sipdispatch.server.transport.LeakCounter.install();
         System.exit(run(args));
     }
 

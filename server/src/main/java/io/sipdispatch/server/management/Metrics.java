@@ -173,6 +173,13 @@ final class Metrics {
         family(out, "jvm_memory_max_bytes", "gauge", "the most memory the JVM may use (-1: no limit)");
         sample(out, "jvm_memory_max_bytes", heap.getMax(), "area", "heap");
         sample(out, "jvm_memory_max_bytes", nonHeap.getMax(), "area", "nonheap");
+        // Netty's pooled buffers live outside the heap: direct memory that only a leak or a burst makes grow.
+        if (io.netty.buffer.ByteBufAllocator.DEFAULT instanceof io.netty.buffer.ByteBufAllocatorMetricProvider a) {
+            gauge(out, "sipdispatch_netty_direct_memory_bytes", "direct memory Netty's buffer allocator holds",
+                a.metric().usedDirectMemory());
+        }
+        counter(out, "sipdispatch_netty_leaks_total", "buffers collected unreleased, as Netty's leak detector saw",
+            io.sipdispatch.server.transport.LeakCounter.count());
         StringBuilder count = new StringBuilder();
         StringBuilder secs = new StringBuilder();
         family(count, "jvm_gc_collections_total", "counter", "garbage collections, by collector");

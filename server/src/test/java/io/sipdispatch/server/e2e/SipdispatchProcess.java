@@ -29,6 +29,8 @@ public final class SipdispatchProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
     /** The longest a server may run: far more than any test class needs. */
     private static final Duration MAX_LIFETIME = Duration.ofMinutes(15);
+    /** Netty tracks every buffer; the server logs each leak as LEAK: and checks for them at its stop. */
+    static final String LEAK_LEVEL = "io.netty.leakDetection.level=paranoid";
 
     private final Path dir;
     private final Path config;
@@ -73,7 +75,8 @@ public final class SipdispatchProcess implements AutoCloseable {
         // Under coreutils' timeout, so that the server ends even if the test JVM is killed before @AfterAll:
         // SIGTERM after MAX_LIFETIME, SIGKILL 5 s later. timeout passes our SIGTERM on to java.
         List<String> command = List.of("timeout", "-k", "5", MAX_LIFETIME.toSeconds() + "s",
-            java, "-Xmx256m", "-jar", jar().toString(), "run", dir.resolve("sipdispatch.yaml").toString());
+            java, "-Xmx256m", "-D" + LEAK_LEVEL, "-jar", jar().toString(), "run",
+            dir.resolve("sipdispatch.yaml").toString());
         SipdispatchProcess p = new SipdispatchProcess(dir, command);
         p.launch();
         return p;
@@ -150,9 +153,17 @@ public final class SipdispatchProcess implements AutoCloseable {
         return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    /** SIGTERM, then SIGKILL after 5 s. */
+    /**
+     * SIGTERM, then SIGKILL after 5 s; then fails if the server reported a leaked Netty buffer. It runs with
+     * every buffer tracked, and a stop within the 5 s has the leaks of the whole run reported before it exits.
+     */
     @Override
     public void close() {
         Sipp.stop(process);
+        String err = stderrText();
+        if (err.contains("LEAK:")) {
+            fail("sipdispatch reported a Netty buffer leak (a buffer garbage-collected without its release)\n"
+                + describe());
+        }
     }
 }
