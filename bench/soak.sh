@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# bench/soak.sh — a long run of sipdispatch (stateful, bench/proxy.sh) on the SIPp yardstick (../shared/bench):
-# steady calls for SOAK_MIN minutes while backends are killed and brought back and the table is reloaded.
+# bench/soak.sh — a long run of sipdispatch (stateful, bench/proxy.sh) under SIPp: steady calls for SOAK_MIN
+# minutes while backends are killed and brought back and the table is reloaded. Needs sipp (sip-tester),
+# curl and a JDK's jcmd.
 #
 #   - backends: SIPp UAS on 127.0.0.1:5071..5074; the table holds 5071..5073 and, every other reload, 5074;
 #   - every FAIL_EVERY s one of 5071..5073 in turn is killed (SIGKILL) and started again DOWN_FOR s later, so
@@ -16,21 +17,24 @@
 # size; growth from the first sample to the last; GC pauses (p50, p99, p99.9, max) from the GC log, the
 # collections jcmd asked for excluded.
 #
-# Env: SOAK_MIN (30), RATE (200), HOLD_MS (2000), WARMUP_S (180), SAMPLE_EVERY (300), FAIL_EVERY (60),
+# Env: SOAK_MIN (30) or SOAK_S (seconds), RATE (200), HOLD_MS (2000), WARMUP_S (180), SAMPLE_EVERY (300), FAIL_EVERY (60),
 #      DOWN_FOR (20), RELOAD_EVERY (45), GC_OPTS (-XX:+UseZGC, as ./sipdispatch runs it; -XX:+UseG1GC is the
 #      JVM's default), MGMT_PORT (18898). The heap is proxy.sh's fixed 512 MiB, touched at start.
 # Everything is bounded in time and stopped by pid; traffic stays on 127.0.0.1. Needs root for jcmd only if
 # the proxy runs as another user.
 set -u
 here="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
-shared=${SHARED_BENCH:-$here/../../shared/bench}
-[ -f "$shared/common.sh" ] || { echo "soak.sh: the yardstick scripts are not at $shared (set SHARED_BENCH)" >&2; exit 2; }
 export RUN_DIR=${RUN_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/sipdispatch-soak.XXXXXX")}
-source "$shared/common.sh"
-SOAK_MIN=${SOAK_MIN:-30}; RATE=${RATE:-200}; HOLD_MS=${HOLD_MS:-2000}; WARMUP_S=${WARMUP_S:-180}
+mkdir -p "$RUN_DIR"
+# shellcheck source=bench/lib/processes.sh
+source "$here/lib/processes.sh"
+# The end-to-end tests' backend: INVITE -> 100, 180, 200; BYE -> 200; OPTIONS -> 200.
+UAS_XML="$here/../server/src/test/resources/sipp/uas.xml"
+SOAK_MIN=${SOAK_MIN:-30}; SOAK_S=${SOAK_S:-$((SOAK_MIN * 60))}
+RATE=${RATE:-200}; HOLD_MS=${HOLD_MS:-2000}; WARMUP_S=${WARMUP_S:-180}
 SAMPLE_EVERY=${SAMPLE_EVERY:-300}; FAIL_EVERY=${FAIL_EVERY:-60}; DOWN_FOR=${DOWN_FOR:-20}
 RELOAD_EVERY=${RELOAD_EVERY:-45}; MGMT_PORT=${MGMT_PORT:-18898}
-SOAK_S=$((SOAK_MIN * 60)); MAXT=$((SOAK_S + 600))
+MAXT=$((SOAK_S + 600))
 CALLS=$((RATE * SOAK_S))
 
 cleanup() {
@@ -41,8 +45,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-start_backend() { # K -> a SIPp UAS on 5070+K, as ../shared/bench/backends.sh starts them
-  start_bg "uas$1" "$MAXT" sipp -sf "$BENCH_DIR/uas.xml" -i 127.0.0.1 -p $((5070 + $1)) -t u1 -nostdin \
+start_backend() { # K -> a SIPp UAS on 5070+K
+  start_bg "uas$1" "$MAXT" sipp -sf "$UAS_XML" -i 127.0.0.1 -p $((5070 + $1)) -t u1 -nostdin \
     -buff_size 4194304 -timeout "${MAXT}s" -trace_stat -stf "$RUN_DIR/uas$1.stat.csv" -fd 5
   disown # killed on purpose later: no job notice
   wait_udp 127.0.0.1 $((5070 + $1)) 10 || { echo "backend $1 did not start"; cat "$RUN_DIR/uas$1.log"; exit 1; }
@@ -91,7 +95,7 @@ write_list() { # WITH_4TH (0|1)
   mv "$LIST.new" "$LIST"
 }
 
-echo "# soak: sipdispatch stateful (${GC_OPTS}), $RATE calls/s held ${HOLD_MS} ms for $SOAK_MIN min; a backend killed every ${FAIL_EVERY}s for ${DOWN_FOR}s, a reload every ${RELOAD_EVERY}s; run dir $RUN_DIR"
+echo "# soak: sipdispatch stateful (${GC_OPTS}), $RATE calls/s held ${HOLD_MS} ms for ${SOAK_S} s; a backend killed every ${FAIL_EVERY}s for ${DOWN_FOR}s, a reload every ${RELOAD_EVERY}s; run dir $RUN_DIR"
 UAC_DIR="$RUN_DIR/uac"; mkdir -p "$UAC_DIR"
 ( cd "$UAC_DIR" && exec timeout -k 5 "$MAXT" sipp 127.0.0.1:5060 -sf "$here/soak-uac.xml" -s soak -i 127.0.0.1 \
     -p 5080 -t u1 -r "$RATE" -rp 1000 -m "$CALLS" -d "$HOLD_MS" -l $((RATE * (HOLD_MS / 1000 + 10))) -nostdin \
@@ -109,18 +113,22 @@ while kill -0 "$(cat "$RUN_DIR/uac.pid")" 2>/dev/null; do
   fi
   if [ "$t" -ge "$next_fail" ] && [ "$t" -lt $((SOAK_S - DOWN_FOR)) ] && [ -z "$down" ]; then
     victim=$(( victim % 3 + 1 )); down=$victim; down_since=$t
-    pid=$(cat "$RUN_DIR/uas$victim.pid")
-    for p in $(tree_pids "$pid"); do kill -KILL "$p" 2>/dev/null; done
-    rm -f "$RUN_DIR/uas$victim.pid"; kills=$((kills + 1))
-    next_fail=$((next_fail + FAIL_EVERY))
+    kill_tree "uas$victim"; kills=$((kills + 1))
+    next_fail=$((t + FAIL_EVERY))
   fi
   if [ "$t" -ge "$next_reload" ] && [ "$t" -lt "$SOAK_S" ]; then
     with4=$((1 - with4)); write_list "$with4"
-    if rpc dispatcher.reload | grep -q '"result"'; then reloads=$((reloads + 1)); else reload_failed=$((reload_failed + 1)); fi
-    next_reload=$((next_reload + RELOAD_EVERY))
+    answer=$(rpc dispatcher.reload)
+    if echo "$answer" | grep -q '"result"'; then
+      reloads=$((reloads + 1))
+    else
+      reload_failed=$((reload_failed + 1)); echo "reload at t=${t}s refused: $answer"
+    fi
+    # From now, not from the schedule: a late loop must not bunch reloads under reload_delta (5 s by default).
+    next_reload=$((t + RELOAD_EVERY))
   fi
   if [ "$t" -ge "$next_sample" ] && [ "$t" -lt "$SOAK_S" ]; then
-    sample "t=${t}s"; sampled=$((sampled + 1)); next_sample=$((next_sample + SAMPLE_EVERY))
+    sample "t=${t}s"; sampled=$((sampled + 1)); next_sample=$((t + SAMPLE_EVERY))
   fi
 done
 [ -z "$down" ] || start_backend "$down"
