@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/overload.sh — sipdispatch past its capacity, on the SIPp yardstick (../shared/bench).
 #
-#  1. Finds R, the highest call rate sipdispatch (stateful, bench/proxy.sh) completes with under 1% of the
+#  1. Finds R, the highest call rate sipdispatch (MODE, default stateful, bench/proxy.sh) completes with under 1% of the
 #     calls failed, over RATES, with the proxy pinned to PROXY_CPUS and SIPp (caller and backends) to the
 #     other core.
 #  2. Offers about 2R (FACTOR) for DUR seconds and reports: calls completed per second against R, calls
@@ -21,7 +21,7 @@ shared=${SHARED_BENCH:-$here/../../shared/bench}
 [ -f "$shared/common.sh" ] || { echo "overload.sh: the yardstick scripts are not at $shared (set SHARED_BENCH)" >&2; exit 2; }
 source "$shared/common.sh"
 RATES=${RATES:-"1000 1500 2000 2500 3000 3500 4000 5000 6000 7000 8000"}
-DUR=${DUR:-10}; FACTOR=${FACTOR:-2.0}; N=${N:-3}
+DUR=${DUR:-10}; FACTOR=${FACTOR:-2.0}; N=${N:-3}; MODE=${MODE:-stateful}
 PROXY_CPUS=${PROXY_CPUS:-0}; export UAC_CPUS=${UAC_CPUS:-1} UAS_CPUS=${UAS_CPUS:-1}
 MGMT_PORT=${MGMT_PORT:-18899}
 MAXT=$(( (DUR * 3 + 40) * ($(echo $RATES | wc -w) + 2) + 120 ))
@@ -44,7 +44,7 @@ trap 'exit 130' INT TERM
 
 "$shared/backends.sh" start "$N" "$MAXT" >/dev/null
 export N MANAGEMENT="127.0.0.1:$MGMT_PORT" SHED_AFTER=${SHED_AFTER:-20ms} QUEUE_FILL=${QUEUE_FILL:-}
-start_bg proxy "$MAXT" taskset -c "$PROXY_CPUS" bash -c "${cg:+echo \$\$ >$cg/cgroup.procs; }exec '$here/proxy.sh' stateful"
+start_bg proxy "$MAXT" taskset -c "$PROXY_CPUS" bash -c "${cg:+echo \$\$ >$cg/cgroup.procs; }exec '$here/proxy.sh' $MODE"
 PROXY_PID=$(cat "$RUN_DIR/proxy.pid")
 wait_udp 127.0.0.1 5060 60 || { echo "proxy did not start"; tail -20 "$RUN_DIR/proxy.log"; exit 1; }
 
@@ -65,7 +65,7 @@ caller() { # RATE CALLS TAG -> runs one bounded sipp caller, prints its director
 # Warm-up, not recorded: until the JIT has compiled the hot paths the proxy is genuinely overloaded at a
 # fraction of its capacity (and sheds, rightly).
 for w in 500 1000 2000 3000; do "$shared/load.sh" 127.0.0.1:5060 "$w" $((w * 5)) warmup >/dev/null 2>&1 || true; done
-echo "# sipdispatch stateful, proxy on cpu $PROXY_CPUS (${PROXY_QUOTA}% of it), sipp on cpu $UAC_CPUS/$UAS_CPUS, $DUR s per point, shed_after=$SHED_AFTER queue_fill=${QUEUE_FILL:-default}"
+echo "# sipdispatch $MODE, proxy on cpu $PROXY_CPUS (${PROXY_QUOTA}% of it), sipp on cpu $UAC_CPUS/$UAS_CPUS, $DUR s per point, shed_after=$SHED_AFTER queue_fill=${QUEUE_FILL:-default}"
 if [ -z "${R:-}" ]; then
   R=0
   for rate in $RATES; do

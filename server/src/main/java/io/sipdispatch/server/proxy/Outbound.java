@@ -50,6 +50,15 @@ public interface Outbound {
     }
 
     /**
+     * For a datagram being handled on this thread: whether the kernel queue of the socket it came from held
+     * less at the last look than about 100 ms before, i.e. the reads are catching up on a pause rather than
+     * falling behind what arrives. False where unknown.
+     */
+    default boolean queueShrinking() {
+        return false;
+    }
+
+    /**
      * Sends a response over a stream transport: on the open connection to {@code to} (where its request
      * came from), or, when that connection has closed, on a new one to {@code fallback}, the sent-by port
      * of the Via (RFC 3261 §18.2.2).

@@ -1072,14 +1072,16 @@ public final class SipProxy implements MessageSink {
 
     /**
      * Whether the socket of the datagram being handled is overloaded: its reads behind for longer than
-     * {@code shed_after} and its kernel queue filling (where the queue cannot be seen, reads behind decide).
+     * {@code shed_after}, and its kernel queue at least {@code queue_fill} full and not shrinking (where the
+     * queue cannot be seen, reads behind decide). A queue that a pause filled shrinks once the reads go on,
+     * however full it is, when the load is one the server can carry: the calls in it are no excess.
      */
     private boolean overloaded() {
         if (out.behindNanos() <= shedAfterNanos) {
             return false;
         }
         float fill = out.queueFill();
-        return fill < 0 || fill >= shedFill;
+        return fill < 0 || (fill >= shedFill && !out.queueShrinking());
     }
 
     /** A request that starts something: out of any dialog, and neither an ACK nor a CANCEL. */

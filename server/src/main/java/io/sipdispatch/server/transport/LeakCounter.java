@@ -25,7 +25,7 @@ public final class LeakCounter<T> extends ResourceLeakDetector<T> {
         super(resourceType, samplingInterval);
     }
 
-    /** The constructor older Netty factories call first; the limit it passes is one Netty no longer applies. */
+    /** Netty's factory tries this constructor first and logs an error without it; {@code maxActive} is unused. */
     public LeakCounter(Class<?> resourceType, int samplingInterval, long maxActive) {
         this(resourceType, samplingInterval);
     }

@@ -510,6 +510,12 @@ public final class NettyTransport implements Outbound, Shards, AutoCloseable {
         return b == null ? -1 : b.fill();
     }
 
+    @Override
+    public boolean queueShrinking() {
+        ReadBacklog b = readingNow();
+        return b != null && b.shrinking();
+    }
+
     /** Called at the end of a read batch: one flush per socket written. */
     void batchEnded() {
         IN_BATCH.get()[0] = false;

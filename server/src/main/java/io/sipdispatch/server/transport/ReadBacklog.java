@@ -16,6 +16,16 @@ final class ReadBacklog {
     private long behindSince;
     /** The share of its receive buffer the socket's kernel queue held at the last look; -1 while unknown. */
     private volatile float fill = -1;
+    /**
+     * Whether the queue held less at the last look than {@link #TREND_LOOKS} looks before: reads catching up
+     * on what a pause left (a collector's, the scheduler's), not arrivals outgrowing the reads.
+     */
+    private volatile boolean shrinking;
+    /** The looks a trend spans: at one look every 20 ms, 100 ms, longer than a pause and short against overload. */
+    static final int TREND_LOOKS = 5;
+    /** The last fills, oldest overwritten: written only by the thread that looks. */
+    private final float[] looks = new float[TREND_LOOKS + 1];
+    private int lookCount;
 
     ReadBacklog(int batch) {
         this.batch = batch;
@@ -35,8 +45,19 @@ final class ReadBacklog {
         readInBatch = 0;
     }
 
+    /** A look at the kernel queue: it holds {@code share} of the receive buffer. */
     void fill(float share) {
+        int at = lookCount % looks.length;
+        looks[at] = share;
+        lookCount++;
+        // The oldest look kept is TREND_LOOKS before this one.
+        shrinking = lookCount > TREND_LOOKS && share < looks[lookCount % looks.length];
         fill = share;
+    }
+
+    /** Whether the kernel queue is shrinking: held less at the last look than about 100 ms before. */
+    boolean shrinking() {
+        return shrinking;
     }
 
     /** The share of its receive buffer the kernel queue held when last looked at ({@link SocketQueues}); -1 if unknown. */

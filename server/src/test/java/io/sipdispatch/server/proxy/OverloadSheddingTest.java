@@ -79,6 +79,17 @@ class OverloadSheddingTest {
     }
 
     @Test
+    void aFullQueueThatIsShrinkingIsAPauseBeingCaughtUpNotOverload() throws Exception {
+        ProxyHarness h = harness("shed_after: 20ms");
+        overloaded(h);
+        h.queueShrinking = true; // fuller than queue_fill, but less full than 100 ms ago: the reads are winning
+        assertThat(h.receive(invite("c1@x", "z9hG4bK-1")).to()).isEqualTo(B1);
+        h.queueShrinking = false; // no longer shrinking: arrivals outgrow the reads
+        assertThat(h.receive(invite("c2@x", "z9hG4bK-2")).firstLine()).startsWith("SIP/2.0 503");
+        assertThat(h.counters.refusedOverload.sum()).isEqualTo(1);
+    }
+
+    @Test
     void sheddingIsOffUnlessShedAfterIsSet() throws Exception {
         for (String overload : new String[] {"", "shed_after: 0s"}) {
             ProxyHarness h = harness(overload);

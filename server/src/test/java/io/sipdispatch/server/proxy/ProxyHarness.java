@@ -47,6 +47,7 @@ final class ProxyHarness {
     /** What the transport reports of the socket being read: reads behind for so long, its queue so full. */
     long behindNanos;
     float queueFill = -1;
+    boolean queueShrinking;
     final List<Listener> listeners = new ArrayList<>();
     final SipProxy proxy;
     final ProxyCounters counters = new ProxyCounters();
@@ -126,6 +127,11 @@ final class ProxyHarness {
             @Override
             public float queueFill() {
                 return queueFill;
+            }
+
+            @Override
+            public boolean queueShrinking() {
+                return queueShrinking;
             }
         };
         proxy = new SipProxy(config, listeners, myself, router, () -> snapshot, out, shards, counters,

@@ -28,6 +28,26 @@ class ReadBacklogTest {
     }
 
     @Test
+    void theQueueIsShrinkingWhenItHoldsLessThanFiveLooksBefore() {
+        ReadBacklog b = new ReadBacklog(4);
+        float[] fills = {0.9f, 0.8f, 0.7f, 0.6f, 0.55f};
+        for (float f : fills) {
+            b.fill(f);
+            assertThat(b.shrinking()).as("fewer than five looks before: no trend yet").isFalse();
+        }
+        b.fill(0.5f);
+        assertThat(b.shrinking()).as("0.5 against 0.9 five looks before").isTrue();
+        b.fill(0.85f);
+        assertThat(b.shrinking()).as("0.85 against 0.8").isFalse();
+        for (int i = 0; i < 5; i++) {
+            b.fill(0.85f);
+        }
+        assertThat(b.shrinking()).as("flat: arrivals as fast as the reads, no catching up").isFalse();
+        b.fill(0.2f);
+        assertThat(b.shrinking()).isTrue();
+    }
+
+    @Test
     void theQueueFillIsReadFromTheKernelsTableByInode() {
         SocketQueues q = SocketQueues.start();
         Assumptions.assumeTrue(q != null, "Linux only");
