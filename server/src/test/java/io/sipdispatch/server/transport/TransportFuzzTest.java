@@ -88,14 +88,13 @@ class TransportFuzzTest {
             delivered.add(new String(b, off, len, StandardCharsets.ISO_8859_1));
         }, TRANSPORT));
         List<ByteBuf> reads = new ArrayList<>();
-        int p = 0;
-        for (int i = 0; p < stream.length && ch.isOpen(); i++) {
-            int n = Math.min(stream.length - p, readSize(cut, i));
-            ByteBuf b = ByteBufAllocator.DEFAULT.buffer(n);
-            b.writeBytes(stream, p, n);
+        for (byte[] read : cut(stream, cut)) {
+            if (!ch.isOpen()) {
+                break; // closed on an unframeable stream: nothing more is read
+            }
+            ByteBuf b = ByteBufAllocator.DEFAULT.buffer(read.length).writeBytes(read);
             reads.add(b);
             ch.writeInbound(b);
-            p += n;
         }
         int pongs = 0;
         for (Object out; (out = ch.readOutbound()) != null; ) {
@@ -134,15 +133,11 @@ class TransportFuzzTest {
         }, TRANSPORT, 0));
         List<String> sent = new ArrayList<>();
         List<ByteBuf> reads = new ArrayList<>();
-        int p = 0;
-        for (int i = 0; p < stream.length; i++) {
-            int n = Math.min(stream.length - p, readSize(cut, i));
-            ByteBuf b = ByteBufAllocator.DEFAULT.buffer(n);
-            b.writeBytes(stream, p, n);
+        for (byte[] datagram : cut(stream, cut)) {
+            ByteBuf b = ByteBufAllocator.DEFAULT.buffer(datagram.length).writeBytes(datagram);
             reads.add(b);
-            sent.add(new String(stream, p, n, StandardCharsets.ISO_8859_1));
+            sent.add(new String(datagram, StandardCharsets.ISO_8859_1));
             ch.writeInbound(new DatagramPacket(b, LOCAL, PEER));
-            p += n;
         }
         if (!delivered.equals(sent)) {
             throw new AssertionError("datagrams were not delivered whole and in order");
@@ -153,6 +148,17 @@ class TransportFuzzTest {
                 throw new AssertionError("a datagram's buffer was not released");
             }
         }
+    }
+
+    /** {@code stream} cut into reads (or datagrams) as {@link #readSize} says. */
+    private static List<byte[]> cut(byte[] stream, int cut) {
+        List<byte[]> reads = new ArrayList<>();
+        for (int p = 0, i = 0; p < stream.length; i++) {
+            int n = Math.min(stream.length - p, readSize(cut, i));
+            reads.add(Arrays.copyOfRange(stream, p, p + n));
+            p += n;
+        }
+        return reads;
     }
 
     /** The size of read {@code i}: from one byte at a time to whole kilobytes, as {@code cut} says. */
