@@ -13,7 +13,8 @@ final class ClientBranch implements ClientTransaction.Wire, ClientTransaction.Us
     final int index;
     final Hop hop;
     final String branch;
-    private final byte[] bytes;
+    /** The request as forwarded; let go (with its parsed form) once the branch only lingers. */
+    private byte[] bytes;
     private final ClientTransaction ct;
     private final boolean reliable;
     /** A provisional response has come. */
@@ -24,6 +25,8 @@ final class ClientBranch implements ClientTransaction.Wire, ClientTransaction.Us
     private ClientTransaction cancelTxn;
     private TransactionScheduler.Timer timer;
     private SipMessage parsed;
+    /** The ACK of a non-2xx final response, kept to answer its retransmissions (§17.1.1.3). */
+    private byte[] ack;
 
     ClientBranch(ProxyTransaction owner, int index, Hop hop, String branch, byte[] bytes) {
         this.owner = owner;
@@ -111,7 +114,7 @@ final class ClientBranch implements ClientTransaction.Wire, ClientTransaction.Us
     }
 
     private void sendCancel() {
-        if (cancelTxn != null || !owner.invite) {
+        if (cancelTxn != null || !owner.invite || bytes == null) {
             return;
         }
         byte[] cancel;
@@ -187,12 +190,37 @@ final class ClientBranch implements ClientTransaction.Wire, ClientTransaction.Us
 
     @Override
     public void sendAck(Object finalResponse) {
-        try {
-            owner.layer.out.send(hop.out(), hop.target().address(), Requests.ack(request(), (SipMessage) finalResponse),
-                null);
-        } catch (SipParseException e) {
-            // our own request always reads back
+        if (ack == null) {
+            try {
+                ack = Requests.ack(request(), (SipMessage) finalResponse);
+            } catch (SipParseException e) {
+                return; // our own request always reads back
+            }
         }
+        // A retransmitted final response carries the same To tag: the same ACK answers it.
+        owner.layer.out.send(hop.out(), hop.target().address(), ack, null);
+    }
+
+    /**
+     * Over for the response context, and its client transaction can no longer retransmit, time out or build
+     * a request from the forwarded one: ended, or Completed with its ACK kept (or no ACK due). A CANCEL
+     * under way holds its own bytes.
+     */
+    boolean quiescent() {
+        if (!done) {
+            return false;
+        }
+        return switch (ct.state()) {
+            case TERMINATED -> true;
+            case COMPLETED -> !owner.invite || ack != null;
+            default -> false;
+        };
+    }
+
+    /** The forwarded request is no longer needed: see {@link ProxyTransaction}'s lingering. */
+    void letGo() {
+        bytes = null;
+        parsed = null;
     }
 
     // ---- ClientTransaction.User ---------------------------------------------------------------------

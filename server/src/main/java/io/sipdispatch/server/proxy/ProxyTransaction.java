@@ -33,11 +33,14 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
     final Transactions.Table table;
     final long key;
     final long loop;
-    final SipMessage request;
+    /** The caller's request and the plan of its branches: let go once the transaction only lingers. */
+    SipMessage request;
+    Plan plan;
     final String method;
+    final String callId;
     final boolean invite;
+    final boolean countsCalls;
     final Upstream up;
-    final Plan plan;
     final ServerTransaction server;
     final List<ClientBranch> branches = new ArrayList<>(2);
     private int live;
@@ -59,9 +62,11 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
         this.loop = loop;
         this.request = request;
         this.method = request.method();
+        this.callId = request.callId();
         this.invite = "INVITE".equals(method);
         this.up = up;
         this.plan = plan;
+        this.countsCalls = plan.countsCalls();
         this.server = new ServerTransaction(invite, up.in().transport().reliable(), layer.timers, table.scheduler,
             this, this);
     }
@@ -117,6 +122,9 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
     }
 
     private void fork(Hop hop, int maxBreadth) {
+        if (finalSent) {
+            return; // a branch that failed at once may already have given the caller its answer
+        }
         int index = branches.size();
         String branch = Branches.branch(key, loop, index);
         byte[] bytes = null;
@@ -129,8 +137,8 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
         }
         Destination dest = hop.forwarding().destination();
         if (bytes == null) {
-            if (plan.countsCalls() && dest != null) {
-                layer.loads.released(request.callId(), dest); // counted when the plan chose it; never sent
+            if (countsCalls && dest != null) {
+                layer.loads.released(callId, dest); // counted when the plan chose it; never sent
             }
             if (liveBranches() == 0) {
                 finish(500, up.reply(request, 500, "Server Internal Error", null));
@@ -222,13 +230,14 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
             // A 2xx is always forwarded, even late or after another 2xx (§16.7 step 5).
             if (d != null) {
                 d.markAnswered();
-                if (plan.countsCalls()) {
-                    layer.loads.confirmed(request.callId(), d, System.nanoTime());
+                if (countsCalls) {
+                    layer.loads.confirmed(callId, d, System.nanoTime());
                 }
             }
             relay(status, resp);
             answered();
             cancelOthers(b);
+            lingerLight();
             return;
         }
         releaseCall(b);
@@ -295,15 +304,73 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
     /** The call no longer counts against the branch's destination (idempotent). */
     private void releaseCall(ClientBranch b) {
         Destination d = b.hop.forwarding().destination();
-        if (plan.countsCalls() && d != null) {
-            layer.loads.released(request.callId(), d);
+        if (countsCalls && d != null) {
+            layer.loads.released(callId, d);
         }
     }
 
     void branchTerminated() {
         live--;
         maybeRemove();
+        lingerLight();
     }
+
+    /**
+     * Once the caller has its final answer and no branch can still fail, be forked or be cancelled, all that is
+     * left is absorbing retransmissions for a few seconds (Timers J, K, L, D). The request, its plan and the
+     * branches' forwarded bytes are let go then: under load most of the table is such lingering
+     * transactions, and holding a few kilobytes each for seconds is what fills the heap and lengthens the
+     * collector's pauses exactly when the server is busiest.
+     */
+    private void lingerLight() {
+        if (request == null || !finalSent) {
+            return;
+        }
+        for (ClientBranch b : branches) {
+            if (!b.quiescent()) {
+                return;
+            }
+        }
+        request = null;
+        plan = ENDED;
+        bestBytes = null;
+        for (ClientBranch b : branches) {
+            b.letGo();
+        }
+    }
+
+    /** Whether the transaction still holds its messages (for tests). */
+    boolean holdsMessages() {
+        return request != null;
+    }
+
+    /** The plan of a transaction that only lingers: nothing more is forwarded or failed over. */
+    private static final Plan ENDED = new Plan() {
+        @Override
+        public Hop next() {
+            return null;
+        }
+
+        @Override
+        public byte[] write(Hop hop, String branch, int maxBreadth) {
+            throw new IllegalStateException("a lingering transaction forwards nothing");
+        }
+
+        @Override
+        public Failover failover() {
+            return Failover.NONE;
+        }
+
+        @Override
+        public ReplySpec whenNoneLeft() {
+            return null;
+        }
+
+        @Override
+        public boolean parallel() {
+            return false;
+        }
+    };
 
     /** ds_mark_dst: the route's mark; a destination that turns inactive is failed over everywhere. */
     private void failed(Destination d, String why) {
@@ -357,6 +424,9 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
      * the lowest class; the first of equals.
      */
     private void consider(int status, SipMessage resp, boolean answered) {
+        if (finalSent) {
+            return; // the caller has its answer: nothing left to choose
+        }
         if (bestStatus != 0) {
             if (bestAnswered && !answered) {
                 return;
@@ -392,15 +462,11 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
                 return;
             }
         }
-        if (!canceled) {
-            ReplySpec none = plan.whenNoneLeft();
-            if (noneLeft && none != null && !bestAnswered) {
-                layer.counters.noDestination.increment();
-                finish(none.code(), up.reply(request, none.code(), none.reason(), null));
-                return;
-            }
-        }
-        if (bestStatus == 0) {
+        ReplySpec none = canceled ? null : plan.whenNoneLeft();
+        if (noneLeft && none != null && !bestAnswered) {
+            layer.counters.noDestination.increment();
+            finish(none.code(), up.reply(request, none.code(), none.reason(), null));
+        } else if (bestStatus == 0) {
             finish(500, up.reply(request, 500, "Server Internal Error", null));
         } else if (!invite && bestStatus == 408 && !bestAnswered) {
             // RFC 4320: no 408 to a non-INVITE request; the caller's own timer ends it.
@@ -409,6 +475,7 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
         } else {
             finish(bestStatus, bestBytes);
         }
+        lingerLight();
     }
 
     /** Out of the table: if the caller never had its final answer, it is no longer waited for. */
@@ -479,6 +546,6 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
 
     @Override
     public String toString() {
-        return method + " " + request.callId() + " " + server.state() + " branches=" + branches.size();
+        return method + " " + callId + " " + server.state() + " branches=" + branches.size();
     }
 }

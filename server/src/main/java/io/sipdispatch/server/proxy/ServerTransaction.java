@@ -81,6 +81,7 @@ public final class ServerTransaction {
                 } else if (invite && status < 300) {
                     // RFC 6026: Accepted absorbs retransmitted INVITEs while the 2xx is the user's to repeat.
                     state = State.ACCEPTED;
+                    lastResponse = null; // never repeated by the transaction itself
                     endTimer = scheduler.schedule(timers.lingerMillis(), this::terminate);
                 } else if (invite) {
                     state = State.COMPLETED;
@@ -114,6 +115,7 @@ public final class ServerTransaction {
     public void ackReceived() {
         if (invite && state == State.COMPLETED) {
             state = State.CONFIRMED;
+            lastResponse = null;
             TransactionScheduler.Timer.cancel(retransmitTimer);
             TransactionScheduler.Timer.cancel(endTimer);
             // Timer I: T4 over UDP to absorb ACK retransmissions, 0 over a stream.

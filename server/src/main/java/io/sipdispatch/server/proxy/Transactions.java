@@ -93,6 +93,17 @@ public final class Transactions {
         return n;
     }
 
+    /** How many transactions still hold their messages: the ones not just lingering (on the test's thread). */
+    int holdingMessages() {
+        int n = 0;
+        for (Table t : tables) {
+            for (ProxyTransaction p : t.byKey.values()) {
+                n += p.holdsMessages() ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
     /**
      * A request for an existing transaction (on its owner): a retransmission is absorbed, the ACK of a
      * non-2xx final response ends the server transaction, a CANCEL cancels the pending branches.

@@ -216,6 +216,59 @@ class StatefulProxyTest {
     }
 
     @Test
+    void anAnsweredInviteLingersWithoutItsMessagesAndStillAbsorbsRetransmissions() throws Exception {
+        ProxyHarness h = harness();
+        Sent fwd = h.receive(inviteTo("plain", "c1@x", "z9hG4bK-a"));
+        assertThat(h.proxy.transactions().holdingMessages()).isEqualTo(1);
+        answer(h, fwd, 200, "OK");
+        assertThat(h.proxy.transactions().size()).isEqualTo(1);
+        assertThat(h.proxy.transactions().holdingMessages()).isZero();
+        int before = h.sent.size();
+        h.receive(inviteTo("plain", "c1@x", "z9hG4bK-a")); // absorbed in Accepted (RFC 6026)
+        assertThat(h.sent).hasSize(before);
+        answer(h, fwd, 200, "OK"); // the destination's retransmitted 2xx still reaches the caller
+        assertThat(toCaller(h)).containsExactly("SIP/2.0 100 Trying", "SIP/2.0 200 OK", "SIP/2.0 200 OK");
+    }
+
+    @Test
+    void aRejectedInviteLingersLightAndAcksEveryRetransmittedFinalResponse() throws Exception {
+        ProxyHarness h = harness();
+        Sent fwd = h.receive(inviteTo("plain", "c1@x", "z9hG4bK-a"));
+        answer(h, fwd, 486, "Busy Here");
+        assertThat(h.proxy.transactions().holdingMessages()).isZero();
+        answer(h, fwd, 486, "Busy Here");
+        List<Sent> acks = requestsTo(h, 5071, "ACK");
+        assertThat(acks).hasSize(2);
+        assertThat(acks.get(1).text()).isEqualTo(acks.get(0).text());
+        h.receive(inviteTo("plain", "c1@x", "z9hG4bK-a")); // the caller missed the 486: it comes again
+        assertThat(toCaller(h)).containsExactly("SIP/2.0 100 Trying", "SIP/2.0 486 Busy Here", "SIP/2.0 486 Busy Here");
+    }
+
+    @Test
+    void aNonInviteLingersLightAndRepeatsItsFinalResponse() throws Exception {
+        ProxyHarness h = harness();
+        Sent fwd = h.receive(request("BYE", "sip:plain@127.0.0.1:5060", "b1@x", "z9hG4bK-b", 2, "uas", ""));
+        answer(h, fwd, 200, "OK");
+        assertThat(h.proxy.transactions().holdingMessages()).isZero();
+        h.receive(request("BYE", "sip:plain@127.0.0.1:5060", "b1@x", "z9hG4bK-b", 2, "uas", ""));
+        assertThat(toCaller(h)).containsExactly("SIP/2.0 200 OK", "SIP/2.0 200 OK");
+        h.clock.advance(5_001);
+        assertThat(h.proxy.transactions().size()).isZero();
+    }
+
+    @Test
+    void aTransactionWithABranchStillPendingKeepsItsMessages() throws Exception {
+        ProxyHarness h = harness();
+        h.receive(inviteTo("all", "c1@x", "z9hG4bK-a"));
+        List<Sent> forks = h.sent.stream().filter(s -> s.firstLine().startsWith("INVITE ")).toList();
+        assertThat(forks).hasSize(3);
+        answer(h, forks.get(0), 200, "OK"); // the others are cancelled once they ring, so they stay pending
+        assertThat(h.proxy.transactions().holdingMessages()).isEqualTo(1);
+        answer(h, forks.get(1), 180, "Ringing");
+        assertThat(requestsTo(h, forks.get(1).port(), "CANCEL")).hasSize(1);
+    }
+
+    @Test
     void aFullTableRefusesNewRequestsWith503() throws Exception {
         ProxyHarness h = harness();
         for (int i = 0; i < 64; i++) {
