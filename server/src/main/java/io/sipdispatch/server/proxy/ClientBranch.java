@@ -84,6 +84,7 @@ final class ClientBranch implements ClientTransaction.Wire, ClientTransaction.Us
         }
         done = true;
         TransactionScheduler.Timer.cancel(timer);
+        timer = null;
         if (provisional) {
             sendCancel();
         }
@@ -110,6 +111,7 @@ final class ClientBranch implements ClientTransaction.Wire, ClientTransaction.Us
         }
         done = true;
         TransactionScheduler.Timer.cancel(timer);
+        timer = null;
         return true;
     }
 

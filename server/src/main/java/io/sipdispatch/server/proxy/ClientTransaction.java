@@ -181,7 +181,9 @@ public final class ClientTransaction {
     private boolean complete(Object finalResponse) {
         state = State.COMPLETED;
         TransactionScheduler.Timer.cancel(retransmitTimer);
+        retransmitTimer = null;
         TransactionScheduler.Timer.cancel(timeoutTimer);
+        timeoutTimer = null;
         if (invite) {
             wire.sendAck(finalResponse);
         }
@@ -198,8 +200,11 @@ public final class ClientTransaction {
         }
         state = State.TERMINATED;
         TransactionScheduler.Timer.cancel(retransmitTimer);
+        retransmitTimer = null;
         TransactionScheduler.Timer.cancel(timeoutTimer);
+        timeoutTimer = null;
         TransactionScheduler.Timer.cancel(completedTimer);
+        completedTimer = null;
         user.terminated();
     }
 }

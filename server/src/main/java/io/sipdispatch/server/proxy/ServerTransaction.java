@@ -117,7 +117,9 @@ public final class ServerTransaction {
             state = State.CONFIRMED;
             lastResponse = null;
             TransactionScheduler.Timer.cancel(retransmitTimer);
+            retransmitTimer = null;
             TransactionScheduler.Timer.cancel(endTimer);
+            endTimer = null;
             // Timer I: T4 over UDP to absorb ACK retransmissions, 0 over a stream.
             if (reliable) {
                 terminate();
@@ -156,7 +158,9 @@ public final class ServerTransaction {
         }
         state = State.TERMINATED;
         TransactionScheduler.Timer.cancel(retransmitTimer);
+        retransmitTimer = null;
         TransactionScheduler.Timer.cancel(endTimer);
+        endTimer = null;
         user.terminated();
     }
 }
