@@ -13,9 +13,9 @@ import java.util.OptionalInt;
  * {@code ds_select_dst}) and {@code DS_ALG_*} in its {@code dispatch.c} (6.2 development branch, 2026);
  * OpenSIPS's dispatcher module docs ({@code README.md}, {@code ds_select_dst}), 3.x development branch.
  * Where the projects differ: OpenSIPS's 4 is weighted round-robin (Kamailio's 9, not its 4), and its 9
- * reads each destination's load from a script variable ({@code pvar_algo_pattern}), which sipdispatch
- * does not have: it maps to call-load, which counts the load itself. OpenSIPS's 10 runs a script route
- * ({@code algo_route}) and is refused.
+ * picks the least loaded destination from a load the script reads ({@code pvar_algo_pattern}): here
+ * free-capacity, fed by FreeSWITCH heartbeats or {@code dispatcher.set_load}. OpenSIPS's 10 runs a script
+ * route ({@code algo_route}) and is refused. Resources (OpenSIPS's load_balancer module) has no number.
  */
 public enum AlgorithmKind {
     HASH_CALL_ID("hash-call-id", 0, 0),
@@ -28,13 +28,15 @@ public enum AlgorithmKind {
     HASH_KEY("hash-key", 7, 7),
     PRIORITY("priority", 8, 8, "first", "serial"),
     WEIGHT("weight", 9, 4, "weighted-round-robin"),
-    CALL_LOAD("call-load", 10, 9),
+    CALL_LOAD("call-load", 10, -1),
     RELATIVE_WEIGHT("relative-weight", 11, -1),
     PARALLEL("parallel", 12, -1),
     LATENCY("latency", 13, -1),
     ROUND_ROBIN_OR_SERIAL("round-robin-or-serial", 14, -1),
     PRIORITY_WEIGHT("priority-weight", 15, -1, "srv"),
-    ROUND_ROBIN_OVERLOAD("round-robin-overload", 64, -1);
+    ROUND_ROBIN_OVERLOAD("round-robin-overload", 64, -1),
+    FREE_CAPACITY("free-capacity", -1, 9, "load"),
+    RESOURCES("resources", -1, -1, "load-balancer");
 
     /** OpenSIPS's {@code algo_route} algorithm: a script route orders the destinations. */
     private static final int OPENSIPS_ALGO_ROUTE = 10;

@@ -59,6 +59,9 @@ public final class Algorithms {
             case ROUND_ROBIN_OR_SERIAL -> Algorithm.roundRobinOrSerial();
             case PRIORITY_WEIGHT -> Algorithm.priorityWeight();
             case ROUND_ROBIN_OVERLOAD -> Algorithm.roundRobinOverload();
+            case FREE_CAPACITY -> FreeCapacity.INSTANCE;
+            // The key names the resources a call takes, as OpenSIPS's lb_start does: pstn;transc.
+            case RESOURCES -> ResourceLoad.parse(keyTemplate);
         };
     }
 

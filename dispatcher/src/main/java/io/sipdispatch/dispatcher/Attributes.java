@@ -75,11 +75,24 @@ public final class Attributes {
     private void checkNumbers() {
         for (String key : new String[] {"weight", "rweight", "maxload", "latency"}) {
             String v = values.get(key);
+            if (key.equals("weight") && v != null && v.startsWith("fs://")) {
+                continue; // OpenSIPS's FreeSWITCH weight: the box's event socket says it at run time
+            }
             if (v != null && !v.matches("\\d{1,9}")) {
                 throw new IllegalArgumentException("attribute '" + key + "' must be a non-negative integer, not '" + v + "'");
             }
         }
+        resources(values.get("resources"));
+        String url = weightUrl();
+        if (url != null && !FS_URL.matcher(url).matches()) {
+            throw new IllegalArgumentException("weight '" + url.replaceAll("^fs://[^@]*(@|$)", "fs://***$1")
+                + "' is not a FreeSWITCH event socket URL fs://[user]:password@host[:port]");
+        }
     }
+
+    /** OpenSIPS's FreeSWITCH weight: fs://[user]:password@host[:port], host a name, an IPv4 or an [IPv6] address. */
+    private static final java.util.regex.Pattern FS_URL =
+        java.util.regex.Pattern.compile("fs://[^:@/]*:[^@/]*@(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(:\\d{1,5})?/?");
 
     /** The attrs string as written. */
     public String raw() {
@@ -100,9 +113,52 @@ public final class Attributes {
         return values.get("duid");
     }
 
-    /** {@code weight}, or {@code dflt} when absent. */
+    /** {@code weight}, or {@code dflt} when absent or a FreeSWITCH URL ({@link #weightUrl()}). */
     public int weight(int dflt) {
-        return number("weight", dflt);
+        return weightUrl() != null ? dflt : number("weight", dflt);
+    }
+
+    /**
+     * The FreeSWITCH event socket whose heartbeats set this destination's weight: {@code weight_url}, or a
+     * {@code weight} written as OpenSIPS's {@code fs://[user]:password@host[:port]}; null when static.
+     */
+    public String weightUrl() {
+        String url = values.get("weight_url");
+        if (url != null) {
+            return url;
+        }
+        String w = values.get("weight");
+        return w != null && w.startsWith("fs://") ? w : null;
+    }
+
+    /**
+     * {@code resources}: the capacity of each resource the destination offers, as OpenSIPS's load_balancer
+     * writes it ({@code "pstn=32;transc=5"}, quoted in attrs since it holds ';'; ',' separates as well).
+     */
+    public Map<String, Integer> resources() {
+        return resources(values.get("resources"));
+    }
+
+    private static Map<String, Integer> resources(String v) {
+        if (v == null) {
+            return Map.of();
+        }
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (String part : v.split("[;,]")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            int eq = part.indexOf('=');
+            String name = eq < 0 ? "" : part.substring(0, eq).trim();
+            String cap = eq < 0 ? "" : part.substring(eq + 1).trim();
+            if (name.isEmpty() || !cap.matches("\\d{1,9}")) {
+                throw new IllegalArgumentException("resources: '" + part.trim() + "' is not name=capacity");
+            }
+            if (out.put(name, Integer.parseInt(cap)) != null) {
+                throw new IllegalArgumentException("resources: '" + name + "' given twice");
+            }
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     /** {@code rweight}, or {@code dflt} when absent. */

@@ -1,5 +1,7 @@
 package io.sipdispatch.dispatcher;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -15,6 +17,8 @@ public final class Destination {
     private final int weight;
     private final int rweight;
     private final int maxload;
+    private final String weightUrl;
+    private final Map<String, Integer> resources;
     private final String identity;
     /** Whether its attributes name the local socket to send from ({@code socket} or {@code sockname}). */
     private final boolean namesSocket;
@@ -39,6 +43,13 @@ public final class Destination {
         final AtomicReference<Ramp> ramp = new AtomicReference<>();
         /** Requests sent to it: a LongAdder, since every event loop counts into it. */
         final LongAdder selections = new LongAdder();
+        /** The last load the destination reported, null before any; and the calls sent to it since. */
+        final AtomicReference<LoadReport> load = new AtomicReference<>();
+        final AtomicInteger sentSinceReport = new AtomicInteger();
+        /** The most a FreeSWITCH weight can be (max_freeswitch_weight); set by whoever feeds its load. */
+        volatile int weightCap = DEFAULT_WEIGHT_CAP;
+        /** Calls counted against each declared resource. */
+        final Map<String, AtomicInteger> resourceUse = new ConcurrentHashMap<>();
 
         RuntimeState(int state) {
             this.state = new AtomicInteger(state);
@@ -54,6 +65,9 @@ public final class Destination {
         static final Overload NONE = new Overload(0, 0, Long.MIN_VALUE);
     }
 
+    /** OpenSIPS's default max_freeswitch_weight. */
+    public static final int DEFAULT_WEIGHT_CAP = 100;
+
     public Destination(DestinationRecord record) {
         this(record, null);
     }
@@ -64,6 +78,8 @@ public final class Destination {
         this.weight = record.attrs().weight(1);
         this.rweight = record.attrs().rweight(0);
         this.maxload = record.attrs().maxload();
+        this.weightUrl = record.attrs().weightUrl();
+        this.resources = record.attrs().resources();
         this.identity = record.identity();
         this.namesSocket = record.attrs().socket() != null || record.attrs().sockname() != null;
         this.identityHash = Hashing.hash64(identity);
@@ -372,6 +388,123 @@ public final class Destination {
     }
 
     /** Whether its {@code socket} or {@code sockname} attribute chooses the local socket (a field read). */
+    // ---- load feedback ----------------------------------------------------------------------------
+
+    /** The FreeSWITCH event socket that reports this destination's load, or null when its weight is static. */
+    public String weightUrl() {
+        return weightUrl;
+    }
+
+    /** A new load report: the calls counted since the last one are in it now. Null forgets the report. */
+    public void reportLoad(LoadReport report) {
+        rt.load.set(report);
+        rt.sentSinceReport.set(0);
+    }
+
+    /** The last load reported, or null. */
+    public LoadReport loadReport() {
+        return rt.load.get();
+    }
+
+    /** A call was sent here: until the next report it counts as a session the report did not have. */
+    public void callSent() {
+        rt.sentSinceReport.incrementAndGet();
+    }
+
+    /** Calls sent here since the last load report. */
+    public int callsSinceReport() {
+        return rt.sentSinceReport.get();
+    }
+
+    /** The predicted free share, 0 to 1 (see {@link LoadReport#free}); NaN before any report. */
+    public double freeShare() {
+        LoadReport r = rt.load.get();
+        return r == null ? Double.NaN : r.free(rt.sentSinceReport.get());
+    }
+
+    /** Sets max_freeswitch_weight for this destination. */
+    public void setWeightCap(int cap) {
+        rt.weightCap = Math.max(0, cap);
+    }
+
+    public int weightCap() {
+        return rt.weightCap;
+    }
+
+    /**
+     * The weight the weighted algorithms use now: the static {@code weight}; for a FreeSWITCH destination
+     * the cap times its predicted free share, and the cap itself until its box has reported.
+     */
+    public int currentWeight() {
+        if (weightUrl == null) {
+            return weight;
+        }
+        int cap = rt.weightCap;
+        double free = freeShare();
+        return Double.isNaN(free) ? cap : (int) Math.round(cap * free);
+    }
+
+    /** The declared capacity of each resource (the {@code resources} attribute); empty when none. */
+    public Map<String, Integer> resources() {
+        return resources;
+    }
+
+    /** The calls counted against {@code resource}. */
+    public int resourceUsed(String resource) {
+        AtomicInteger n = rt.resourceUse.get(resource);
+        return n == null ? 0 : n.get();
+    }
+
+    /** The smallest free slot over {@code wanted}: capacity less use; -1 when one of them is not offered. */
+    public int freeSlot(String[] wanted) {
+        int min = Integer.MAX_VALUE;
+        for (String r : wanted) {
+            Integer cap = resources.get(r);
+            if (cap == null) {
+                return -1;
+            }
+            min = Math.min(min, cap - resourceUsed(r));
+        }
+        return wanted.length == 0 ? -1 : min;
+    }
+
+    /**
+     * Counts a call against every resource in {@code wanted} if each has a free slot; false, and no change,
+     * when one is full. Each slot is taken atomically, so two loops cannot both have the last one.
+     */
+    public boolean takeResources(String[] wanted) {
+        for (int i = 0; i < wanted.length; i++) {
+            Integer cap = resources.get(wanted[i]);
+            AtomicInteger n = rt.resourceUse.computeIfAbsent(wanted[i], k -> new AtomicInteger());
+            boolean got = cap != null;
+            while (got) {
+                int c = n.get();
+                if (c >= cap) {
+                    got = false;
+                } else if (n.compareAndSet(c, c + 1)) {
+                    break;
+                }
+            }
+            if (!got) {
+                for (int j = 0; j < i; j++) {
+                    rt.resourceUse.get(wanted[j]).decrementAndGet();
+                }
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Gives back what {@link #takeResources} took. */
+    public void giveBackResources(String[] wanted) {
+        for (String r : wanted) {
+            AtomicInteger n = rt.resourceUse.get(r);
+            if (n != null) {
+                n.updateAndGet(c -> Math.max(0, c - 1));
+            }
+        }
+    }
+
     public boolean namesSocket() {
         return namesSocket;
     }

@@ -14,6 +14,7 @@ public final class DestinationSet {
     final AtomicLong next;
     private final boolean samePositivePriority;
     private volatile int[] weighted; // smooth weighted round-robin order, built on first use
+    private final boolean dynamicWeights;
     private volatile DestinationSet withoutDefault; // all but the last destination, built on first use
     final CycleCache relativeWeightCycle = new CycleCache();
     final CycleCache priorityWeightCycle = new CycleCache();
@@ -31,6 +32,12 @@ public final class DestinationSet {
         this.destinations = destinations;
         this.next = next;
         this.samePositivePriority = samePositivePriority;
+        this.dynamicWeights = destinations.stream().anyMatch(d -> d.weightUrl() != null);
+    }
+
+    /** Whether a destination's weight follows its FreeSWITCH box's load, so no weighted order can be cached. */
+    boolean dynamicWeights() {
+        return dynamicWeights;
     }
 
     public int id() {

@@ -54,7 +54,7 @@ class AlgorithmsTest {
         assertThat(List.of(opensips("0"), opensips("1"), opensips("2"), opensips("3"), opensips("4"), opensips("5"),
             opensips("6"), opensips("7"), opensips("8"), opensips("9"), opensips("11"), opensips("64")))
             .containsExactly("hash-call-id", "hash-from-uri", "hash-to-uri", "hash-request-uri", "weight",
-                "hash-auth-user", "random", "hash-key", "priority", "call-load", "priority", "priority");
+                "hash-auth-user", "random", "hash-key", "priority", "free-capacity", "priority", "priority");
         assertThatThrownBy(() -> opensips("10")).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("algo_route");
     }
@@ -97,14 +97,17 @@ class AlgorithmsTest {
         assertThat(AlgorithmKind.WEIGHT.opensipsNumber()).hasValue(4);
         assertThat(AlgorithmKind.WEIGHT.aliases()).containsExactly("weighted-round-robin");
         assertThat(AlgorithmKind.ROUND_ROBIN.opensipsNumber()).isEmpty();
-        assertThat(AlgorithmKind.CALL_LOAD.number(Numbering.OPENSIPS)).hasValue(9);
+        assertThat(AlgorithmKind.CALL_LOAD.number(Numbering.OPENSIPS)).isEmpty();
+        assertThat(AlgorithmKind.FREE_CAPACITY.number(Numbering.OPENSIPS)).hasValue(9);
+        assertThat(AlgorithmKind.FREE_CAPACITY.kamailioNumber()).isEmpty();
         assertThat(AlgorithmKind.ROUND_ROBIN_OVERLOAD.number(Numbering.KAMAILIO)).hasValue(64);
         assertThat(AlgorithmKind.PRIORITY.aliases()).containsExactly("first", "serial");
         for (AlgorithmKind k : AlgorithmKind.values()) {
-            assertThat(k.kamailioNumber()).as(k.canonicalName()).isPresent();
+            assertThat(k.kamailioNumber().isPresent() || k.opensipsNumber().isPresent()
+                || k == AlgorithmKind.RESOURCES).as(k.canonicalName()).isTrue();
             assertThat(Algorithms.create(k, null, null, "$ci").name()).isEqualTo(k.canonicalName());
             assertThat(AlgorithmKind.of(k.canonicalName(), Numbering.OPENSIPS)).isSameAs(k);
-            assertThat(AlgorithmKind.of(Integer.toString(k.kamailioNumber().getAsInt()), Numbering.KAMAILIO)).isSameAs(k);
+            k.kamailioNumber().ifPresent(n -> assertThat(AlgorithmKind.of(Integer.toString(n), Numbering.KAMAILIO)).isSameAs(k));
             k.opensipsNumber().ifPresent(n -> assertThat(AlgorithmKind.of(Integer.toString(n), Numbering.OPENSIPS)).isSameAs(k));
             assertThat(k.isHash()).isEqualTo(k.canonicalName().startsWith("hash-"));
             assertThat(k.needsKeyTemplate()).isEqualTo(k == AlgorithmKind.HASH_KEY);
@@ -115,7 +118,8 @@ class AlgorithmsTest {
     void theDocsListEveryAlgorithmWithItsNumbers() throws IOException {
         String doc = Files.readString(Path.of("../docs/algorithms.md"));
         for (AlgorithmKind k : AlgorithmKind.values()) {
-            String row = "| `" + k.canonicalName() + "` | " + k.kamailioNumber().getAsInt() + " | "
+            String row = "| `" + k.canonicalName() + "` | "
+                + (k.kamailioNumber().isPresent() ? Integer.toString(k.kamailioNumber().getAsInt()) : "–") + " | "
                 + (k.opensipsNumber().isPresent() ? Integer.toString(k.opensipsNumber().getAsInt()) : "–") + " |";
             assertThat(doc).as(k.canonicalName()).contains(row);
         }

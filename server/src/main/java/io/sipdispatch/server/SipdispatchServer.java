@@ -4,6 +4,7 @@ import io.sipdispatch.dispatcher.Destination;
 import io.sipdispatch.dispatcher.DestinationRecord;
 import io.sipdispatch.dispatcher.DispatchTable;
 import io.sipdispatch.dispatcher.ReloadState;
+import io.sipdispatch.server.load.FreeSwitchLoads;
 import io.sipdispatch.server.config.ConfigException;
 import io.sipdispatch.server.config.ConfigLoader;
 import io.sipdispatch.server.config.DispatcherSettings;
@@ -34,6 +35,7 @@ import io.sipdispatch.server.transport.NettyTransport;
 import io.sipdispatch.server.transport.TlsContexts;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,6 +58,7 @@ public final class SipdispatchServer implements AutoCloseable {
     private final NettyTransport transport;
     private final SipProxy proxy;
     private volatile DispatchSnapshot snapshot;
+    private final FreeSwitchLoads freeswitch;
     private final DestinationEvents events;
 
     /** Each partition's source and state store (null without persistent state), the default partition first. */
@@ -106,6 +109,9 @@ public final class SipdispatchServer implements AutoCloseable {
         this.partitions = p.partitions;
         this.snapshot = p.snapshot;
         this.dns = p.dns;
+        // The boxes' event sockets: a handful of threads of their own, started with the first table.
+        this.freeswitch = new FreeSwitchLoads(config.dispatcher().maxFreeswitchWeight(), Duration.ofMillis(500),
+            Duration.ofSeconds(30));
         // A name's answer changed: the tables are remade with it, off the message path. Once now too, for a
         // name (flag 16) that resolved between the load and this line.
         dns.onChange(this::dnsChanged);
@@ -164,6 +170,7 @@ public final class SipdispatchServer implements AutoCloseable {
         this.proxy = new SipProxy(config, listeners, myself, p.router, () -> this.snapshot, out, transport,
             new ProxyCounters(), events);
         px[0] = proxy;
+        freeswitch.follow(allDestinations(snapshot));
     }
 
     /**
@@ -370,6 +377,7 @@ public final class SipdispatchServer implements AutoCloseable {
                 continue;
             }
             snapshot = next;
+            freeswitch.follow(allDestinations(next));
             reloads.computeIfAbsent(p.name(), k -> new long[2])[0]++;
             DispatchTable t = next.table(p.name());
             // Monitoring hears of what the reload changed, not of every destination again: a new one with
@@ -502,6 +510,7 @@ public final class SipdispatchServer implements AutoCloseable {
         DispatchTable next = DispatchTable.build(records, current, config.dispatcher().numberingKind(),
             ReloadState.INHERIT_ALWAYS);
         snapshot = snapshot.with(partition, next);
+        freeswitch.follow(allDestinations(snapshot));
         Destination added = next.destinations().stream().filter(d -> d.identity().equals(record.identity()))
             .findFirst().orElseThrow();
         events.initial(partition, added);
@@ -526,6 +535,7 @@ public final class SipdispatchServer implements AutoCloseable {
         if (removed > 0) {
             snapshot = snapshot.with(partition, DispatchTable.build(records, current,
                 config.dispatcher().numberingKind(), ReloadState.INHERIT_ALWAYS));
+            freeswitch.follow(allDestinations(snapshot));
         }
         return removed;
     }
@@ -603,11 +613,24 @@ public final class SipdispatchServer implements AutoCloseable {
         return management == null ? -1 : management.port();
     }
 
+    /** Every destination of every partition. */
+    private static List<Destination> allDestinations(DispatchSnapshot s) {
+        List<Destination> all = new ArrayList<>();
+        s.partitions().values().forEach(t -> all.addAll(t.destinations()));
+        return all;
+    }
+
+    /** The FreeSWITCH boxes whose heartbeats set destination weights. */
+    public FreeSwitchLoads freeswitch() {
+        return freeswitch;
+    }
+
     @Override
     public void close() {
         if (management != null) {
             management.close();
         }
+        freeswitch.close();
         transport.close(3);
         if (tracer != null) {
             tracer.close();

@@ -33,11 +33,16 @@ import java.util.Set;
  *                          (0, the default, for at once, as in Kamailio and OpenSIPS)
  * @param blacklists        the default partition's blacklists ({@code ds_define_blacklist}): name → set ids
  * @param partitions        more partitions by name, each with its own source, probing and blacklists
+ * @param maxFreeswitchWeight the weight of a FreeSWITCH destination (weight {@code fs://…}) when its box is idle,
+ *                          and before its first heartbeat or while its event socket is down; static weights above
+ *                          it in a set with FreeSWITCH destinations count as it (OpenSIPS's
+ *                          {@code max_freeswitch_weight}, 100)
  */
 public record DispatcherSettings(String listFile, String dbUrl, DbSettings db, Duration reloadDelta, String hash, String numbering, Integer affinityCapacity,
                                  Duration affinityTtl, ProbingSettings probing, Double latencyEstimatorAlpha,
                                  Duration callExpire, Duration callInitExpire, Duration slowStart,
-                                 Map<String, List<Integer>> blacklists, Map<String, PartitionSettings> partitions) {
+                                 Map<String, List<Integer>> blacklists, Map<String, PartitionSettings> partitions,
+                                 Integer maxFreeswitchWeight) {
     /** The name of the partition the {@code dispatcher} section itself describes. */
     public static final String DEFAULT_PARTITION = "default";
 
@@ -88,6 +93,10 @@ public record DispatcherSettings(String listFile, String dbUrl, DbSettings db, D
         callInitExpire = callInitExpire == null ? Duration.ofSeconds(7200) : callInitExpire;
         if (callExpire.isZero() || callExpire.isNegative() || callInitExpire.isZero() || callInitExpire.isNegative()) {
             throw new IllegalArgumentException("call_expire and call_init_expire must be positive");
+        }
+        maxFreeswitchWeight = maxFreeswitchWeight == null ? 100 : maxFreeswitchWeight;
+        if (maxFreeswitchWeight < 1) {
+            throw new IllegalArgumentException("max_freeswitch_weight must be at least 1");
         }
         slowStart = slowStart == null ? Duration.ZERO : slowStart;
         if (slowStart.isNegative()) {

@@ -9,6 +9,7 @@ import io.sipdispatch.dispatcher.DestinationState;
 import io.sipdispatch.dispatcher.DispatchTable;
 import io.sipdispatch.dispatcher.Hashing;
 import io.sipdispatch.dispatcher.LatencyStats;
+import io.sipdispatch.dispatcher.LoadReport;
 import io.sipdispatch.server.SipdispatchServer;
 import io.sipdispatch.server.config.DispatcherSettings;
 import io.sipdispatch.server.events.StateChange;
@@ -66,6 +67,9 @@ final class DispatcherRpc {
             this::ocList);
         add("dispatcher.count", false, "set [filter: a|i|p] [partition]: how many destinations", this::count);
         add("dispatcher.history", false, "[n]: the last state changes, oldest first", this::history);
+        add("dispatcher.set_load", true, "set address|all sessions max_sessions [idle_cpu: 0-100, 100] [partition]:"
+            + " the load the destination carries, for free-capacity and FreeSWITCH weights, until the next report",
+            this::setLoad);
         add("ds_list", false, "[full] [partition]: OpenSIPS's listing", this::dsList);
         add("ds_set_state", true, "state group address [partition]: OpenSIPS's a (active), i (inactive:"
             + " disabled), p (probing)", this::dsSetState);
@@ -168,7 +172,7 @@ final class DispatcherRpc {
         g.writeStringField("BODY", a.raw());
         g.writeStringField("DUID", a.duid() == null ? "" : a.duid());
         g.writeNumberField("MAXLOAD", d.maxload());
-        g.writeNumberField("WEIGHT", d.weight());
+        g.writeNumberField("WEIGHT", d.currentWeight());
         g.writeNumberField("RWEIGHT", d.rweight());
         g.writeStringField("SOCKET", a.socket() == null ? "" : a.socket());
         g.writeEndObject();
@@ -182,6 +186,24 @@ final class DispatcherRpc {
         g.writeEndObject();
         g.writeStringField("STATE", d.view().words());
         g.writeNumberField("CALLS", d.activeCalls());
+        LoadReport load = d.loadReport();
+        if (load != null) {
+            // What the destination last said of itself, and the calls sent to it since, counted in FREE.
+            g.writeObjectFieldStart("LOAD");
+            g.writeNumberField("IDLE_CPU", load.idleCpu());
+            g.writeNumberField("SESSIONS", load.sessions());
+            g.writeNumberField("MAX_SESSIONS", load.maxSessions());
+            g.writeNumberField("SENT_SINCE", d.callsSinceReport());
+            g.writeNumberField("FREE", round(d.freeShare()));
+            g.writeEndObject();
+        }
+        if (!d.resources().isEmpty()) {
+            g.writeObjectFieldStart("RESOURCES");
+            for (Map.Entry<String, Integer> r : d.resources().entrySet()) {
+                g.writeStringField(r.getKey(), d.resourceUsed(r.getKey()) + "/" + r.getValue());
+            }
+            g.writeEndObject();
+        }
         g.writeNumberField("SELECTED", d.selections());
         g.writeStringField("DESCRIPTION", d.record().description());
     }
@@ -313,7 +335,7 @@ final class DispatcherRpc {
                     m.put("state", openSipsState(d.state()));
                     m.put("first_hit_counter", d.selections());
                     if (full) {
-                        m.put("weight", d.weight());
+                        m.put("weight", d.currentWeight());
                         m.put("priority", d.priority());
                         m.put("attrs", d.record().attrs().raw());
                         m.put("description", d.record().description());
@@ -455,6 +477,53 @@ final class DispatcherRpc {
     private static String badState(String state) {
         return "bad state '" + state + "': a (active), i (inactive), t (trying), d (disabled), r (draining),"
             + " e (enabled), each with p (probing) after it, or p alone";
+    }
+
+    /**
+     * An operator's own tooling reports a destination's load (OpenSIPS's algorithm 9 reads it from a script
+     * variable; here it is pushed): it stands until the next report, with the calls sent since counted in.
+     */
+    private Object setLoad(Params p, Caller who) throws RpcException {
+        int setId = p.integer(0, "set");
+        String what = p.string(1, "address");
+        int sessions = p.integer(2, "sessions");
+        int max = p.integer(3, "max_sessions");
+        String idleText = p.string(4, "idle_cpu", "100");
+        String partition = p.string(5, "partition", DEFAULT);
+        LoadReport report;
+        try {
+            report = new LoadReport(Double.parseDouble(idleText), sessions, max);
+        } catch (IllegalArgumentException e) {
+            throw RpcException.params("bad load: " + e.getMessage() + " (idle_cpu '" + idleText + "', sessions "
+                + sessions + ", max_sessions " + max + ")");
+        }
+        List<Object> out = new ArrayList<>();
+        for (Destination d : matching(partition, setId, what)) {
+            d.reportLoad(report);
+            log.debug("management: set_load {} of set {}: {} (by {})", d.uri(), setId, report, who);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("URI", d.uri());
+            m.put("FREE", round(d.freeShare()));
+            m.put("WEIGHT", d.currentWeight());
+            out.add(m);
+        }
+        return out;
+    }
+
+    private List<Destination> matching(String partition, int setId, String what) throws RpcException {
+        DestinationSet s = set(partition, setId);
+        List<Destination> hit = new ArrayList<>();
+        for (Destination d : s.destinations()) {
+            if ((what.equalsIgnoreCase("all") || sameUri(what, d.uri())) && !hit.contains(d)) {
+                hit.add(d);
+            }
+        }
+        if (hit.isEmpty()) {
+            throw RpcException.params("no destination " + what + " in set " + setId
+                + (partition.equals(DEFAULT) ? "" : " of partition " + partition) + " (it has: "
+                + String.join(", ", s.destinations().stream().map(Destination::uri).distinct().toList()) + ")");
+        }
+        return hit;
     }
 
     private Object setState(Params p, boolean byDuid, Caller who) throws RpcException {

@@ -16,7 +16,15 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class CallLoads {
     /** One counted call. */
-    private record Entry(Destination destination, boolean confirmed, long expiresNanos) {
+    private record Entry(Destination destination, String[] resources, boolean confirmed, long expiresNanos) {
+        /** Gives the count back: the call, or its resources. */
+        void giveBack() {
+            if (resources == null) {
+                destination.decrementActiveCalls();
+            } else {
+                destination.giveBackResources(resources);
+            }
+        }
     }
 
     private final Map<String, Entry> byCallId = new ConcurrentHashMap<>();
@@ -37,6 +45,11 @@ final class CallLoads {
      * loops choosing the same destination at once cannot both have its last one, and the caller must move on.
      */
     boolean dispatched(String callId, Destination d, long nowNanos) {
+        return dispatched(callId, d, null, nowNanos);
+    }
+
+    /** As {@link #dispatched(String, Destination, long)}, counting the call against {@code resources} (when not null). */
+    boolean dispatched(String callId, Destination d, String[] resources, long nowNanos) {
         if (byCallId.size() >= max) {
             notCounted.increment();
             return true;
@@ -45,25 +58,26 @@ final class CallLoads {
         if (counted != null) {
             return true;
         }
-        if (!d.tryAddCall()) {
+        if (resources == null ? !d.tryAddCall() : !d.takeResources(resources)) {
             return false;
         }
-        if (byCallId.putIfAbsent(callId, new Entry(d, false, nowNanos + initExpireNanos)) != null) {
-            d.decrementActiveCalls(); // counted meanwhile by another request of the same call
+        Entry e = new Entry(d, resources, false, nowNanos + initExpireNanos);
+        if (byCallId.putIfAbsent(callId, e) != null) {
+            e.giveBack(); // counted meanwhile by another request of the same call
         }
         return true;
     }
 
     /** A 2xx came from {@code d}: the call is up and lives until its BYE, or the longer expiry. */
     void confirmed(String callId, Destination d, long nowNanos) {
-        byCallId.computeIfPresent(callId, (k, e) -> e.destination() == d ? new Entry(d, true, nowNanos + expireNanos) : e);
+        byCallId.computeIfPresent(callId, (k, e) -> e.destination() == d ? new Entry(d, e.resources(), true, nowNanos + expireNanos) : e);
     }
 
     /** The call's branch to {@code d} failed, or was cancelled: the count goes back, once. */
     void released(String callId, Destination d) {
         Entry e = byCallId.get(callId);
         if (e != null && e.destination() == d && byCallId.remove(callId, e)) {
-            d.decrementActiveCalls();
+            e.giveBack();
         }
     }
 
@@ -71,7 +85,7 @@ final class CallLoads {
     void ended(String callId) {
         Entry e = byCallId.remove(callId);
         if (e != null) {
-            e.destination().decrementActiveCalls();
+            e.giveBack();
         }
     }
 
@@ -81,7 +95,7 @@ final class CallLoads {
         for (Map.Entry<String, Entry> me : byCallId.entrySet()) {
             Entry e = me.getValue();
             if (nowNanos - e.expiresNanos() >= 0 && byCallId.remove(me.getKey(), e)) {
-                e.destination().decrementActiveCalls();
+                e.giveBack();
                 n++;
             }
         }

@@ -2,6 +2,7 @@ package io.sipdispatch.server.proxy;
 
 import io.sipdispatch.dispatcher.Algorithm;
 import io.sipdispatch.dispatcher.Algorithms;
+import io.sipdispatch.dispatcher.ResourceLoad;
 import io.sipdispatch.server.config.Cidr;
 import io.sipdispatch.server.config.DispatchSpec;
 import io.sipdispatch.server.config.DispatcherSettings;
@@ -112,6 +113,11 @@ public final class Router {
             // Forking to every destination at once needs transactions to merge the answers (RFC 3261 §16.7).
             throw new IllegalArgumentException("algorithm '" + s.algorithm() + "' (" + a.name()
                 + ") forks to every destination at once, which needs the stateful mode");
+        }
+        if (a instanceof ResourceLoad && !stateful) {
+            // Resources are held until the call ends, which only the transactions see (failures, CANCEL, BYE).
+            throw new IllegalArgumentException("algorithm 'resources' counts calls until they end, which needs the"
+                + " stateful mode");
         }
         return a;
     }

@@ -1,6 +1,7 @@
 package io.sipdispatch.server.proxy;
 
 import io.sipdispatch.dispatcher.Algorithm;
+import io.sipdispatch.dispatcher.ResourceLoad;
 import io.sipdispatch.server.config.Cidr;
 import io.sipdispatch.server.config.DispatchSpec;
 import io.sipdispatch.server.config.DispatcherSettings;
@@ -35,15 +36,19 @@ record Rule(String name, Set<String> methods, Pattern ruriUser, Pattern ruriHost
      * Choose from the sets of {@code steps}, in order; fail over as {@code failover} says (stateful mode). What
      * the steps' algorithms ask of the proxy is worked out once, here, not for every request:
      *
-     * @param countsCalls     a step is call-load (Kamailio algorithm 10), whose calls are counted per destination
+     * @param countsCalls     a step is call-load (Kamailio algorithm 10) or resources, whose calls are counted
+     *                        per destination
+     * @param resources       the resources a call takes (a resources step); null when calls count as one call
      * @param overloadControl a step is round-robin-overload (Kamailio 64), whose requests offer RFC 7339 {@code oc}
      * @param parallel        the steps fork to every destination at once (Kamailio 12)
      */
     record Dispatch(List<Step> steps, DispatchSpec spec, ReplySpec whenNoneLeft, Failover failover,
-                    boolean countsCalls, boolean overloadControl, boolean parallel) implements Action {
+                    boolean countsCalls, String[] resources, boolean overloadControl, boolean parallel) implements Action {
         Dispatch(List<Step> steps, DispatchSpec spec, ReplySpec whenNoneLeft, Failover failover) {
             this(steps, spec, whenNoneLeft, failover,
-                steps.stream().anyMatch(s -> s.algorithm() == Algorithm.callLoad()),
+                steps.stream().anyMatch(s -> s.algorithm() == Algorithm.callLoad() || s.algorithm() instanceof ResourceLoad),
+                steps.stream().filter(s -> s.algorithm() instanceof ResourceLoad)
+                    .map(s -> ((ResourceLoad) s.algorithm()).wanted()).findFirst().orElse(null),
                 steps.stream().anyMatch(s -> s.algorithm() == Algorithm.roundRobinOverload()),
                 steps.stream().anyMatch(s -> s.algorithm().parallel()));
         }

@@ -451,6 +451,9 @@ public final class SipProxy implements MessageSink {
                     fwd = new Candidates(m, d, rule, in, source, snap, false).next();
                     if (fwd != null && fwd.destination() != null) {
                         fwd.destination().countSelection();
+                        if ("INVITE".equals(m.method())) {
+                            fwd.destination().callSent();
+                        }
                     }
                     viaParams = d.overloadControl() ? OverloadControl.OFFER : "";
                     if (fwd == null) {
@@ -647,6 +650,7 @@ public final class SipProxy implements MessageSink {
         private final InetSocketAddress source;
         private final boolean stream;
         private final Candidates candidates;
+        private final boolean invite;
 
         DispatchPlan(SipMessage m, Rule.Dispatch d, Rule rule, Listener in, InetSocketAddress source,
                      boolean stream, DispatchSnapshot snap) {
@@ -656,6 +660,7 @@ public final class SipProxy implements MessageSink {
             this.source = source;
             this.stream = stream;
             this.candidates = new Candidates(m, d, rule, in, source, snap, true);
+            this.invite = "INVITE".equals(m.method());
         }
 
         /**
@@ -670,7 +675,7 @@ public final class SipProxy implements MessageSink {
                     return null;
                 }
                 if (countsCalls() && f.destination() != null
-                    && !loads.dispatched(m.callId(), f.destination(), System.nanoTime())) {
+                    && !loads.dispatched(m.callId(), f.destination(), d.resources(), System.nanoTime())) {
                     continue;
                 }
                 Target t = f.target();
@@ -680,6 +685,9 @@ public final class SipProxy implements MessageSink {
                 }
                 if (f.destination() != null) {
                     f.destination().countSelection();
+                    if (invite) {
+                        f.destination().callSent(); // counted in its load until its next report
+                    }
                 }
                 return new Hop(f, out);
             }

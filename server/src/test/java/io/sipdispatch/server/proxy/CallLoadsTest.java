@@ -145,4 +145,26 @@ class CallLoadsTest {
         assertThat(d.activeCalls()).isZero();
         assertThat(loads.size()).isZero();
     }
+
+    @Test
+    void aCallTakesEveryResourceItNeedsOnceAndGivesThemBackOnceWhicheverEndComes() {
+        CallLoads loads = new CallLoads(1_000, 5_000, 1 << 20);
+        Destination d = dest("resources=\"pstn=2;transc=1\"");
+        String[] both = {"pstn", "transc"};
+        assertThat(loads.dispatched("c1", d, both, 0)).isTrue();
+        assertThat(loads.dispatched("c1", d, both, 0)).as("the same call again: counted once").isTrue();
+        assertThat(d.resourceUsed("pstn")).isEqualTo(1);
+        assertThat(loads.dispatched("c2", d, both, 0)).as("transcoding is full").isFalse();
+        assertThat(d.resourceUsed("pstn")).isEqualTo(1);
+        assertThat(loads.dispatched("c3", d, new String[] {"pstn"}, 0)).isTrue();
+        loads.ended("c1");
+        loads.ended("c1");
+        loads.released("c3", d);
+        assertThat(d.resourceUsed("pstn")).isZero();
+        assertThat(d.resourceUsed("transc")).isZero();
+        assertThat(loads.dispatched("c4", d, both, 0)).isTrue();
+        assertThat(loads.expire(1_000)).isEqualTo(1); // never answered, never ended
+        assertThat(d.resourceUsed("transc")).isZero();
+        assertThat(d.activeCalls()).as("resources are not calls of call-load").isZero();
+    }
 }

@@ -95,6 +95,25 @@ class RouterTest {
     }
 
     @Test
+    void resourcesAreRefusedStatelesslyAndWithoutTheResourcesACallTakes() throws Exception {
+        var stateless = ConfigLoader.parse("t.yaml", LISTEN + """
+            dispatcher: { list_file: x.list }
+            routes:
+              - dispatch: { set: 1, algorithm: resources, key: pstn }
+                mode: stateless
+            """);
+        assertThatThrownBy(() -> Router.compile(stateless.routes(), stateless.dispatcher(), stateless.mode()))
+            .hasMessageContaining("routes[0]").hasMessageContaining("stateful");
+        var noKey = ConfigLoader.parse("t.yaml", LISTEN + """
+            dispatcher: { list_file: x.list }
+            routes:
+              - dispatch: { set: 1, algorithm: resources }
+            """);
+        assertThatThrownBy(() -> Router.compile(noKey.routes(), noKey.dispatcher(), noKey.mode()))
+            .hasMessageContaining("routes[0]").hasMessageContaining("key: pstn;transc");
+    }
+
+    @Test
     void aParallelAlgorithmIsRefusedStatelessly() throws Exception {
         var cfg = ConfigLoader.parse("t.yaml", LISTEN + """
             dispatcher: { list_file: x.list }
