@@ -5,6 +5,7 @@ import io.sipdispatch.dispatcher.DestinationRecord;
 import io.sipdispatch.dispatcher.DispatchTable;
 import io.sipdispatch.dispatcher.ReloadState;
 import io.sipdispatch.server.load.FreeSwitchLoads;
+import io.sipdispatch.server.cluster.Cluster;
 import io.sipdispatch.server.config.ConfigException;
 import io.sipdispatch.server.config.ConfigLoader;
 import io.sipdispatch.server.config.DispatcherSettings;
@@ -59,6 +60,7 @@ public final class SipdispatchServer implements AutoCloseable {
     private final SipProxy proxy;
     private volatile DispatchSnapshot snapshot;
     private final FreeSwitchLoads freeswitch;
+    private volatile Cluster cluster;
     private final DestinationEvents events;
 
     /** Each partition's source and state store (null without persistent state), the default partition first. */
@@ -472,6 +474,11 @@ public final class SipdispatchServer implements AutoCloseable {
     }
 
     /** Per partition, {done, failed} reloads since start. */
+    /** The configuration file this server was started from. */
+    public Path configFile() {
+        return configFile;
+    }
+
     public Map<String, long[]> reloadCounts() {
         Map<String, long[]> out = new LinkedHashMap<>();
         for (String name : partitions.keySet()) {
@@ -561,6 +568,14 @@ public final class SipdispatchServer implements AutoCloseable {
             close();
             throw e;
         }
+        if (config.cluster() != null) {
+            try {
+                startCluster();
+            } catch (Exception e) {
+                close();
+                throw new IllegalStateException("cluster " + config.cluster().clusterName() + ": " + e.getMessage(), e);
+            }
+        }
         snapshot.partitions().forEach(events::initial);
         proxy.startKeepalives();
         snapshot.partitions().forEach((name, t) -> log.info("dispatch table{}: {} destination(s) in {} set(s) from {}",
@@ -569,6 +584,65 @@ public final class SipdispatchServer implements AutoCloseable {
         log.info("sipdispatch ready: {} ({} mode, {})",
             listeners.stream().map(Listener::toString).collect(Collectors.joining(" ")),
             config.mode().name().toLowerCase(), transport.nativeEpoll() ? "native epoll" : "nio");
+    }
+
+    /**
+     * Joins the cluster: this node's state changes go to the others, theirs come here (with the current state
+     * of all at join), and the keepalives probe what the probing mode gives this node.
+     */
+    private void startCluster() throws Exception {
+        String jdbc = null;
+        String user = null;
+        String password = null;
+        if (config.dispatcher().dbUrl() != null) {
+            DbUrl u = DbUrl.parse(config.dispatcher().dbUrl(), config.baseDir());
+            jdbc = u.jdbcUrl();
+            user = u.user();
+            password = u.password();
+        }
+        cluster = new Cluster(config.cluster(), new Cluster.Node() {
+            @Override
+            public Destination find(String partition, String identity) {
+                DispatchTable t = snapshot.table(partition);
+                if (t == null) {
+                    return null;
+                }
+                for (Destination d : t.destinations()) {
+                    if (d.identity().equals(identity)) {
+                        return d;
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public Map<String, List<Destination>> destinations() {
+                Map<String, List<Destination>> all = new LinkedHashMap<>();
+                snapshot.partitions().forEach((name, t) -> all.put(name, t.destinations()));
+                return all;
+            }
+
+            @Override
+            public void reload(String partition, String by) {
+                // Off JGroups's delivery thread: a reload reads files and databases.
+                Thread t = new Thread(() -> {
+                    ReloadResult r = SipdispatchServer.this.reload(partition, false);
+                    log.info("cluster: reload asked by node {}: {}", by, r.message());
+                }, "cluster-reload");
+                t.setDaemon(true);
+                t.start();
+            }
+        }, events, jdbc, user, password);
+        events.onSeen(cluster::seen);
+        cluster.start();
+        if (proxy.keepalives() != null) {
+            proxy.keepalives().probeOnly(cluster::probes);
+        }
+    }
+
+    /** The cluster this node belongs to, or null. */
+    public Cluster cluster() {
+        return cluster;
     }
 
     public SipProxy proxy() {
@@ -631,6 +705,9 @@ public final class SipdispatchServer implements AutoCloseable {
             management.close();
         }
         freeswitch.close();
+        if (cluster != null) {
+            cluster.close();
+        }
         transport.close(3);
         if (tracer != null) {
             tracer.close();

@@ -46,6 +46,7 @@ public record SipdispatchConfig(
     DnsSettings dns,
     StopSettings stop,
     LimitSettings limits,
+    ClusterSettings cluster,
     @JsonIgnore Path baseDir) {
 
     public SipdispatchConfig {
@@ -84,7 +85,7 @@ public record SipdispatchConfig(
     /** The same configuration, with relative paths to be resolved against {@code dir}. */
     public SipdispatchConfig withBaseDir(Path dir) {
         return new SipdispatchConfig(listen, aliases, compliance, recordRoute, path, mode, transactions, tcp, udp, dispatcher, routes, events,
-            management, tracing, tls, dns, stop, limits, dir);
+            management, tracing, tls, dns, stop, limits, cluster, dir);
     }
 
     /** The list file, resolved; null when the destinations come from a database. */

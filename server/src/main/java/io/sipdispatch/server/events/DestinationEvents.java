@@ -37,6 +37,15 @@ public final class DestinationEvents implements AutoCloseable {
     private volatile Function<Destination, String> partitionOf = d -> DispatcherSettings.DEFAULT_PARTITION;
     /** Told of every change with the destination's partition (the state written back to the database). */
     private final List<BiConsumer<String, Destination>> listeners = new CopyOnWriteArrayList<>();
+    /** Told of the changes this node saw itself, with the reason (the cluster replicates them). */
+    private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    /** This node's name in a cluster, null without one. */
+    private volatile String node;
+
+    /** A change this node saw itself. */
+    public interface Seen {
+        void changed(String partition, Destination d, String reason);
+    }
 
     public DestinationEvents(EventSettings settings, Clock clock) {
         this.historySize = settings.history();
@@ -56,8 +65,26 @@ public final class DestinationEvents implements AutoCloseable {
         listeners.add(listener);
     }
 
+    /** This node's name in its cluster: every event then says which node saw it. */
+    public void node(String name) {
+        this.node = name;
+    }
+
+    /** Adds a listener told of the changes this node saw itself, on the thread that made it: it must not block. */
+    public void onSeen(Seen listener) {
+        seen.add(listener);
+    }
+
     /** {@code d} went from {@code before} to {@code after} because of {@code reason}; nothing when equal. */
     public void changed(Destination d, int before, int after, String reason) {
+        changed(d, before, after, reason, null);
+    }
+
+    /**
+     * As {@link #changed(Destination, int, int, String)}, for a change node {@code by} saw and replicated here;
+     * null for this node's own.
+     */
+    public void changed(Destination d, int before, int after, String reason, String by) {
         if (before == after) {
             return;
         }
@@ -72,7 +99,13 @@ public final class DestinationEvents implements AutoCloseable {
         for (BiConsumer<String, Destination> l : listeners) {
             l.accept(partition, d);
         }
-        StateChange c = new StateChange(clock.instant(), partition, d.record().setId(), d.uri(), before, after, reason);
+        if (by == null) {
+            for (Seen l : seen) {
+                l.changed(partition, d, reason);
+            }
+        }
+        StateChange c = new StateChange(clock.instant(), partition, d.record().setId(), d.uri(), before, after, reason,
+            by != null ? by : node);
         if (DestinationFlags.skipped(after)) {
             log.warn("{}", c);
         } else {
@@ -95,7 +128,7 @@ public final class DestinationEvents implements AutoCloseable {
 
     /** The state of a destination new to {@code partition} ({@code dispatcher.add}), once. */
     public void initial(String partition, Destination d) {
-        publish(new StateChange(clock.instant(), partition, d.record().setId(), d.uri(), -1, d.state(), "initial"));
+        publish(new StateChange(clock.instant(), partition, d.record().setId(), d.uri(), -1, d.state(), "initial", node));
     }
 
     private void publish(StateChange c) {

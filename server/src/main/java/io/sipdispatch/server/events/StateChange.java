@@ -11,9 +11,11 @@ import java.util.Map;
  *
  * @param partition the partition (only {@code default} in this version)
  * @param oldState  the state bits before, -1 for an initial event
+ * @param node      in a cluster, the node that saw it (this one, or the peer whose change was replicated); null
+ *                  without a cluster
  */
 public record StateChange(Instant time, String partition, int set, String destination, int oldState, int newState,
-                          String reason) {
+                          String reason, String node) {
 
     /** Kamailio's event route names: {@code dispatcher:dst-up} when selectable, else {@code dispatcher:dst-down}. */
     public String event() {
@@ -33,6 +35,9 @@ public record StateChange(Instant time, String partition, int set, String destin
         m.put("new_state", DestinationFlags.code(newState));
         m.put("status", DestinationState.of(newState).words());
         m.put("reason", reason);
+        if (node != null) {
+            m.put("node", node);
+        }
         return m;
     }
 
@@ -40,6 +45,6 @@ public record StateChange(Instant time, String partition, int set, String destin
     public String toString() {
         return "destination " + destination + " of set " + set + ": "
             + (oldState < 0 ? "" : DestinationFlags.code(oldState) + " -> ") + DestinationFlags.code(newState)
-            + " (" + reason + ")";
+            + " (" + (node == null ? "" : "node " + node + ": ") + reason + ")";
     }
 }

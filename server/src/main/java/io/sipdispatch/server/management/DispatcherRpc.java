@@ -70,6 +70,10 @@ final class DispatcherRpc {
         add("dispatcher.set_load", true, "set address|all sessions max_sessions [idle_cpu: 0-100, 100] [partition]:"
             + " the load the destination carries, for free-capacity and FreeSWITCH weights, until the next report",
             this::setLoad);
+        add("cluster.list", false, ": this node, the live nodes oldest first, and who holds the sharing tag",
+            this::clusterList);
+        add("cluster.reload", true, "[partition]: reload here and ask every other node of the cluster to reload",
+            this::clusterReload);
         add("ds_list", false, "[full] [partition]: OpenSIPS's listing", this::dsList);
         add("ds_set_state", true, "state group address [partition]: OpenSIPS's a (active), i (inactive:"
             + " disabled), p (probing)", this::dsSetState);
@@ -616,6 +620,39 @@ final class DispatcherRpc {
             throw new RpcException(RpcException.REFUSED, r.message());
         }
         return r.message();
+    }
+
+    private io.sipdispatch.server.cluster.Cluster cluster() throws RpcException {
+        io.sipdispatch.server.cluster.Cluster c = server.cluster();
+        if (c == null) {
+            throw new RpcException(RpcException.REFUSED, "this node is not in a cluster (no 'cluster' section)");
+        }
+        return c;
+    }
+
+    private Object clusterList(Params p) throws RpcException {
+        io.sipdispatch.server.cluster.Cluster c = cluster();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("node", c.nodeName());
+        m.put("members", c.members());
+        m.put("tag_holder", c.members().isEmpty() ? null : c.members().get(0));
+        m.put("holds_tag", c.holdsTag());
+        return m;
+    }
+
+    private Object clusterReload(Params p, Caller who) throws RpcException {
+        io.sipdispatch.server.cluster.Cluster c = cluster();
+        String partition = p.string(0, "partition", null);
+        if ("".equals(partition) || "all".equals(partition)) {
+            partition = null;
+        }
+        log.info("management: cluster reload{} (by {})", partition == null ? "" : " of partition " + partition, who);
+        SipdispatchServer.ReloadResult r = server.reload(partition, false);
+        if (!r.ok()) {
+            throw new RpcException(RpcException.REFUSED, r.message());
+        }
+        c.reloadAll(partition);
+        return r.message() + "; asked of " + (c.members().size() - 1) + " other node(s)";
     }
 
     private Object pingActive(Params p, Caller who) throws RpcException {

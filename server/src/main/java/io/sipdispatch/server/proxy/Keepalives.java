@@ -100,7 +100,12 @@ public final class Keepalives {
     /** One event loop's probes; touched only by that loop. */
     private static final class Loop {
         final Map<Long, Pending> pending = new HashMap<>();
-        long seq;
+        /**
+         * Numbers the probes' branches and Call-IDs. It starts at random so that they are unique across space and
+         * time (RFC 3261 §8.1.1.7): two nodes of a cluster on one address, or a node restarted within a
+         * transaction's lifetime, would otherwise send the same ones and have them absorbed as retransmissions.
+         */
+        long seq = java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40);
     }
 
     /**
@@ -176,7 +181,7 @@ public final class Keepalives {
                 // A destination is probed by the loop that reads its answers; spread over the interval only
                 // what is probed now (each is checked again when its turn comes).
                 Target t = snap.target(d);
-                if (t != null && shards.homeLoop(t.address()) == shard && selects(p, d)) {
+                if (t != null && shards.homeLoop(t.address()) == shard && selects(p, d) && owned.test(d)) {
                     mine.add(d);
                 }
             }
@@ -208,6 +213,14 @@ public final class Keepalives {
         }
     }
 
+    /** Which destinations this node probes: all, unless a cluster shares the probing out. */
+    private volatile java.util.function.Predicate<Destination> owned = d -> true;
+
+    /** Probes only the destinations {@code owned} accepts (the cluster's probing mode), from the next round on. */
+    public void probeOnly(java.util.function.Predicate<Destination> owned) {
+        this.owned = owned;
+    }
+
     /** Whether the probing mode of {@code p} selects {@code d} now (Kamailio's {@code ds_ping_set}). */
     private static boolean selects(Partition p, Destination d) {
         int s = d.state();
@@ -222,7 +235,7 @@ public final class Keepalives {
     }
 
     private void probe(int shard, Partition p, Destination d, DispatchSnapshot snap) {
-        if (!active || !selects(p, d)) {
+        if (!active || !selects(p, d) || !owned.test(d)) {
             return;
         }
         Target t = snap.target(d);

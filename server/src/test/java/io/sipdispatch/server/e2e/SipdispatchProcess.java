@@ -148,6 +148,12 @@ public final class SipdispatchProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** SIGKILL to the server itself (under its time limit's wrapper): a crash, nothing said to anyone. */
+    public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
     /** Whether it exits within {@code timeout}. */
     public boolean awaitExit(java.time.Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
