@@ -60,24 +60,29 @@ class ClusterIT {
 
     /** Three nodes of a new cluster, started one after the other: n1 is the oldest. */
     List<SipdispatchServer> cluster(String probing, String interval) throws Exception {
+        return cluster(probing, interval, 2);
+    }
+
+    /** As {@link #cluster(String, String)}, with the backends in {@code sets} sets (1: each address one destination). */
+    List<SipdispatchServer> cluster(String probing, String interval, int sets) throws Exception {
         int id = ++clusterId;
         int[] ports = FreePorts.udpAndTcp(3);
         String peers = java.util.Arrays.stream(ports).mapToObj(p -> "'127.0.0.1:" + p + "'")
             .collect(Collectors.joining(", "));
         List<SipdispatchServer> started = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            started.add(node(id, i, ports[i], peers, probing, interval));
+            started.add(node(id, i, ports[i], peers, probing, interval, sets));
         }
         return started;
     }
 
-    SipdispatchServer node(int id, int i, int clusterPort, String peers, String probing, String interval)
+    SipdispatchServer node(int id, int i, int clusterPort, String peers, String probing, String interval, int sets)
         throws Exception {
         Path d = Files.createDirectories(dir.resolve("c" + id + "-n" + (i + 1)));
         Files.writeString(d.resolve("dispatcher.list"), E2e.listLine(1, b1, 0, "duid=b1")
             + E2e.listLine(1, b2, 0, "duid=b2") + E2e.listLine(1, b3, 0, "duid=b3")
-            + E2e.listLine(2, b1, 0, "duid=c1") + E2e.listLine(2, b2, 0, "duid=c2")
-            + E2e.listLine(2, b3, 0, "duid=c3"));
+            + (sets < 2 ? "" : E2e.listLine(2, b1, 0, "duid=c1") + E2e.listLine(2, b2, 0, "duid=c2")
+                + E2e.listLine(2, b3, 0, "duid=c3")));
         Path config = d.resolve("sipdispatch.yaml");
         Files.writeString(config, E2e.listenEverywhere(FreePorts.udpAndTcp()) + """
             dispatcher:
@@ -187,11 +192,22 @@ class ClusterIT {
 
     @Test
     void inDistributedModeEachDestinationIsProbedByExactlyOneLiveNode() throws Exception {
-        List<SipdispatchServer> c = cluster("distributed", "300ms");
+        List<SipdispatchServer> c = cluster("distributed", "300ms", 1);
         awaitMembers(c, 3);
         assertOneProberEach(c);
-        await("probes from more than one node").atMost(Duration.ofSeconds(5)).until(() ->
-            c.stream().filter(s -> s.proxy().counters().probesSent.sum() > 0).count() >= 2);
+        // On the wire: from now on, each backend (one destination each) hears OPTIONS from one node only.
+        int[] seen = {b1.keepalives().size(), b2.keepalives().size(), b3.keepalives().size()};
+        Sipp.Backend[] bs = {b1, b2, b3};
+        await("three rounds of probes").atMost(Duration.ofSeconds(10)).until(() ->
+            b1.keepalives().size() >= seen[0] + 3 && b2.keepalives().size() >= seen[1] + 3 && b3.keepalives().size() >= seen[2] + 3);
+        java.util.Set<String> probers = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            java.util.Set<String> from = bs[i].keepalives().stream().skip(seen[i]).map(SipMessage::topVia)
+                .map(v -> v.replaceAll(";.*", "")).collect(Collectors.toSet());
+            assertThat(from).as("probers of %s", bs[i].uri()).hasSize(1);
+            probers.addAll(from);
+        }
+        assertThat(probers).as("the share of more than one node").hasSizeGreaterThan(1);
 
         SipdispatchServer n2 = c.get(1);
         n2.close();
@@ -222,7 +238,7 @@ class ClusterIT {
     }
 
     static void assertOneProberEach(List<SipdispatchServer> live) {
-        for (int set = 1; set <= 2; set++) {
+        for (int set = 1; set <= live.get(0).snapshot().table().sets().size(); set++) {
             for (Sipp.Backend b : new Sipp.Backend[] {b1, b2, b3}) {
                 int s = set;
                 long probers = live.stream().filter(n -> n.cluster().probes(dest(n, s, b))).count();

@@ -283,6 +283,12 @@ public final class Sipp {
             return all;
         }
 
+        /** sipdispatch's keepalives received (their Call-IDs start with {@code sdk-}). */
+        public List<SipMessage> keepalives() {
+            return received().stream().filter(m -> m.isRequest() && m.callId() != null && m.callId().startsWith("sdk-"))
+                .toList();
+        }
+
         /** The requests received of the calls of one caller run. */
         public List<SipMessage> requestsOf(Result run) {
             return received().stream().filter(m -> m.isRequest() && run.owns(m)).toList();
