@@ -623,6 +623,11 @@ public final class SipdispatchServer implements AutoCloseable {
             }
 
             @Override
+            public void down(Destination d) {
+                proxy.destinationDown(d);
+            }
+
+            @Override
             public void reload(String partition, String by) {
                 // Off JGroups's delivery thread: a reload reads files and databases.
                 Thread t = new Thread(() -> {

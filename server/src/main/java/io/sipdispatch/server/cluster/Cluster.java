@@ -1,6 +1,7 @@
 package io.sipdispatch.server.cluster;
 
 import io.sipdispatch.dispatcher.Destination;
+import io.sipdispatch.dispatcher.DestinationFlags;
 import io.sipdispatch.dispatcher.Hashing;
 import io.sipdispatch.server.config.ClusterSettings;
 import io.sipdispatch.server.config.HostPort;
@@ -71,6 +72,9 @@ public final class Cluster implements Receiver, AutoCloseable {
 
         /** A peer asked every node to reload {@code partition} (null: all). */
         void reload(String partition, String by);
+
+        /** A peer found {@code d} dead: what waits on it here fails over now. */
+        void down(Destination d);
     }
 
     private final ClusterSettings settings;
@@ -78,6 +82,17 @@ public final class Cluster implements Receiver, AutoCloseable {
     private final DestinationEvents events;
     private final JChannel channel;
     private volatile List<Address> members = List.of();
+    /**
+     * Sends on a thread of its own: a change is seen on an event loop, which must not wait for the cluster's
+     * sockets. Bounded: past it, a change is dropped (and logged), and the next change of that destination or
+     * a join sets things right.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor sender = new java.util.concurrent.ThreadPoolExecutor(1, 1,
+        0, java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.LinkedBlockingQueue<>(10_000), r -> {
+            Thread t = new Thread(r, "cluster-send");
+            t.setDaemon(true);
+            return t;
+        }, (r, pool) -> log.warn("cluster: a state change was not sent, {} waiting already", pool.getQueue().size()));
 
     public Cluster(ClusterSettings settings, Node node, DestinationEvents events, String jdbcUrl, String dbUser,
                    String dbPassword) throws Exception {
@@ -211,6 +226,12 @@ public final class Cluster implements Receiver, AutoCloseable {
     }
 
     private void send(Writer w) {
+        if (!sender.isShutdown()) {
+            sender.execute(() -> sendNow(w));
+        }
+    }
+
+    private void sendNow(Writer w) {
         try {
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(128);
             try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -252,6 +273,9 @@ public final class Cluster implements Receiver, AutoCloseable {
         }
         int after = d.updateState(state, ~state);
         events.changed(d, before, after, reason, by);
+        if ((before & DestinationFlags.INACTIVE) == 0 && (after & DestinationFlags.INACTIVE) != 0) {
+            node.down(d);
+        }
     }
 
     @Override
@@ -295,6 +319,13 @@ public final class Cluster implements Receiver, AutoCloseable {
 
     @Override
     public void close() {
+        sender.shutdown();
+        try {
+            // What was seen just before the stop still goes out, if the cluster takes it quickly.
+            sender.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Util.close(channel);
     }
 }

@@ -17,13 +17,20 @@ interface Plan {
      */
     byte[] write(Hop hop, String branch, int maxBreadth) throws SipParseException;
 
-    Failover failover();
+    /** What to do when a branch fails; none by default (a request with one next hop). */
+    default Failover failover() {
+        return Failover.NONE;
+    }
 
-    /** The reply when failover has tried every destination; null to answer with the best response. */
-    ReplySpec whenNoneLeft();
+    /** The reply when failover has tried every destination; null (the default) to answer with the best response. */
+    default ReplySpec whenNoneLeft() {
+        return null;
+    }
 
     /** Fork to every destination at once (Kamailio algorithm 12) rather than one after the other. */
-    boolean parallel();
+    default boolean parallel() {
+        return false;
+    }
 
     /** Whether the call is counted against its destination for call-load (Kamailio algorithm 10). */
     default boolean countsCalls() {

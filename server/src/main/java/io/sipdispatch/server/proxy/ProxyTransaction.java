@@ -355,21 +355,6 @@ final class ProxyTransaction implements ServerTransaction.Wire, ServerTransactio
         public byte[] write(Hop hop, String branch, int maxBreadth) {
             throw new IllegalStateException("a lingering transaction forwards nothing");
         }
-
-        @Override
-        public Failover failover() {
-            return Failover.NONE;
-        }
-
-        @Override
-        public ReplySpec whenNoneLeft() {
-            return null;
-        }
-
-        @Override
-        public boolean parallel() {
-            return false;
-        }
     };
 
     /** ds_mark_dst: the route's mark; a destination that turns inactive is failed over everywhere. */

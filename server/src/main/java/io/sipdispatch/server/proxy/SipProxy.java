@@ -217,6 +217,16 @@ public final class SipProxy implements MessageSink {
         return false;
     }
 
+    /**
+     * {@code d} was found dead elsewhere (another node of the cluster): the branches still waiting on it here
+     * fail over now rather than at their timers, as when this node marks it.
+     */
+    public void destinationDown(Destination d) {
+        if (transactions != null) {
+            transactions.destinationDown(d);
+        }
+    }
+
     /** The keepalives, or null when no probing interval is configured. */
     public Keepalives keepalives() {
         return keepalives;
@@ -752,21 +762,6 @@ public final class SipProxy implements MessageSink {
         @Override
         public byte[] write(Hop hop, String branch, int maxBreadth) throws SipParseException {
             return forwardBytes(m, ed, in, source, stream, hop.out(), hop.target(), branch, "");
-        }
-
-        @Override
-        public Failover failover() {
-            return Failover.NONE;
-        }
-
-        @Override
-        public ReplySpec whenNoneLeft() {
-            return null;
-        }
-
-        @Override
-        public boolean parallel() {
-            return false;
         }
     }
 

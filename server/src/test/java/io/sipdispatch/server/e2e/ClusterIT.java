@@ -33,20 +33,23 @@ class ClusterIT {
     static Sipp.Backend b1;
     static Sipp.Backend b2;
     static Sipp.Backend b3;
+    static Sipp.Backend ring;
     static int clusterId = 40;
 
     final List<SipdispatchServer> nodes = new ArrayList<>();
+    final java.util.Map<SipdispatchServer, Integer> sipPorts = new java.util.HashMap<>();
 
     @BeforeAll
     static void backends() {
         b1 = Sipp.backend(dir, "b1", IPV4, UDP, FreePorts.udpAndTcp(), E2e.BACKEND_LIFETIME);
         b2 = Sipp.backend(dir, "b2", IPV4, UDP, FreePorts.udpAndTcp(), E2e.BACKEND_LIFETIME);
         b3 = Sipp.backend(dir, "b3", IPV4, UDP, FreePorts.udpAndTcp(), E2e.BACKEND_LIFETIME);
+        ring = Sipp.backend(dir, "ring", IPV4, UDP, FreePorts.udpAndTcp(), E2e.BACKEND_LIFETIME, "uas_ring.xml");
     }
 
     @AfterAll
     static void stopBackends() {
-        for (Sipp.Backend b : new Sipp.Backend[] {b1, b2, b3}) {
+        for (Sipp.Backend b : new Sipp.Backend[] {b1, b2, b3, ring}) {
             if (b != null) {
                 b.close();
             }
@@ -63,7 +66,10 @@ class ClusterIT {
         return cluster(probing, interval, 2);
     }
 
-    /** As {@link #cluster(String, String)}, with the backends in {@code sets} sets (1: each address one destination). */
+    /**
+     * As {@link #cluster(String, String)}, with the backends in {@code sets} sets: 1, each address one destination;
+     * 2, each in two sets; 3, also set 3, a backend that rings for ever before b1 (route {@code ringdown}).
+     */
     List<SipdispatchServer> cluster(String probing, String interval, int sets) throws Exception {
         int id = ++clusterId;
         int[] ports = FreePorts.udpAndTcp(3);
@@ -82,9 +88,11 @@ class ClusterIT {
         Files.writeString(d.resolve("dispatcher.list"), E2e.listLine(1, b1, 0, "duid=b1")
             + E2e.listLine(1, b2, 0, "duid=b2") + E2e.listLine(1, b3, 0, "duid=b3")
             + (sets < 2 ? "" : E2e.listLine(2, b1, 0, "duid=c1") + E2e.listLine(2, b2, 0, "duid=c2")
-                + E2e.listLine(2, b3, 0, "duid=c3")));
+                + E2e.listLine(2, b3, 0, "duid=c3"))
+            + (sets < 3 ? "" : E2e.listLine(3, ring, 10, "duid=ring") + E2e.listLine(3, b1, 0, "duid=r1")));
         Path config = d.resolve("sipdispatch.yaml");
-        Files.writeString(config, E2e.listenEverywhere(FreePorts.udpAndTcp()) + """
+        int sipPort = FreePorts.udpAndTcp();
+        Files.writeString(config, E2e.listenEverywhere(sipPort) + """
             dispatcher:
               list_file: dispatcher.list
               reload_delta: 0s
@@ -93,10 +101,14 @@ class ClusterIT {
             management: { listen: '127.0.0.1:0' }
             cluster: { id: %d, node: n%d, bind: '127.0.0.1:%d', peers: [%s], probing: %s }
             routes:
+              - name: ringdown
+                match: { ruri_user: '^ringdown' }
+                dispatch: { set: 3, algorithm: 8, failover: { ringing_timeout: 60s, on: [timeout], mark: none } }
               - dispatch: { set: 1, algorithm: 4 }
             """.formatted(interval, id, i + 1, clusterPort, peers, probing));
         SipdispatchServer s = SipdispatchServer.prepare(config).start();
         nodes.add(s);
+        sipPorts.put(s, sipPort);
         return s;
     }
 
@@ -171,6 +183,25 @@ class ClusterIT {
     }
 
     @Test
+    void aCallWaitingOnADestinationAnotherNodeFindsDeadFailsOverAtOnce() throws Exception {
+        List<SipdispatchServer> c = cluster("all", "60s", 3);
+        awaitMembers(c, 3);
+        int n2Port = sipPorts.get(c.get(1));
+        // A call through n2 rings at the backend that never answers; its ringing timer is 60 s.
+        java.util.concurrent.CompletableFuture<Sipp.Result> call = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+            Sipp.uac("uac_call.xml").target(IPV4, n2Port).transport(UDP).service("ringdown").calls(1).rate(1)
+                .timeout(Duration.ofSeconds(20)).run(dir));
+        await("ringing").atMost(Duration.ofSeconds(10)).until(() -> !ring.requests(m -> "INVITE".equals(m.method())
+            && m.requestUri().contains("ringdown")).isEmpty());
+        // n1 takes the ringing backend out: n2 cancels the branch and fails the call over now, not in 60 s.
+        result(c.get(0), "dispatcher.set_state", "i", 3, ring.uri());
+        Sipp.Result r = call.get(15, java.util.concurrent.TimeUnit.SECONDS);
+        r.assertAllSucceeded();
+        assertThat(b1.callIds(r, "INVITE")).as("answered by b1").hasSize(1);
+        assertThat(ring.callIds(r, "CANCEL")).as("cancelled at the dead one").hasSize(1);
+    }
+
+    @Test
     void killingTheTagHolderMovesProbingToAnotherNode() throws Exception {
         List<SipdispatchServer> c = cluster("by-tag", "300ms");
         awaitMembers(c, 3);
@@ -238,11 +269,12 @@ class ClusterIT {
     }
 
     static void assertOneProberEach(List<SipdispatchServer> live) {
-        for (int set = 1; set <= live.get(0).snapshot().table().sets().size(); set++) {
-            for (Sipp.Backend b : new Sipp.Backend[] {b1, b2, b3}) {
-                int s = set;
-                long probers = live.stream().filter(n -> n.cluster().probes(dest(n, s, b))).count();
-                assertThat(probers).as("set %d %s", set, b.uri()).isEqualTo(1);
+        for (var set : live.get(0).snapshot().table().sets()) {
+            for (Destination d : set.destinations()) {
+                Sipp.Backend b = java.util.stream.Stream.of(b1, b2, b3, ring).filter(x -> x.uri().equals(d.uri()))
+                    .findFirst().orElseThrow();
+                long probers = live.stream().filter(n -> n.cluster().probes(dest(n, set.id(), b))).count();
+                assertThat(probers).as("set %d %s", set.id(), b.uri()).isEqualTo(1);
             }
         }
     }
