@@ -406,9 +406,14 @@ public final class Destination {
         return rt.load.get();
     }
 
-    /** A call was sent here: until the next report it counts as a session the report did not have. */
+    /**
+     * A call was sent here: until the next report it counts as a session the report did not have. Without a
+     * report there is nothing to correct, and every event loop's INVITEs are spared a shared counter.
+     */
     public void callSent() {
-        rt.sentSinceReport.incrementAndGet();
+        if (rt.load.get() != null) {
+            rt.sentSinceReport.incrementAndGet();
+        }
     }
 
     /** Calls sent here since the last load report. */
