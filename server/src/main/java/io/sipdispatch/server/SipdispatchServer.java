@@ -603,16 +603,7 @@ public final class SipdispatchServer implements AutoCloseable {
         cluster = new Cluster(config.cluster(), new Cluster.Node() {
             @Override
             public Destination find(String partition, String identity) {
-                DispatchTable t = snapshot.table(partition);
-                if (t == null) {
-                    return null;
-                }
-                for (Destination d : t.destinations()) {
-                    if (d.identity().equals(identity)) {
-                        return d;
-                    }
-                }
-                return null;
+                return snapshot.byIdentity(partition, identity);
             }
 
             @Override

@@ -252,6 +252,12 @@ public final class DispatchSnapshot {
         return null;
     }
 
+    /** The destination of {@code partition} whose identity is {@code identity}, or null. */
+    public Destination byIdentity(String partition, String identity) {
+        Map<String, Destination> m = byIdentity.get(partition);
+        return m == null ? null : m.get(identity);
+    }
+
     Target target(Destination d) {
         return targets.get(d);
     }

@@ -99,9 +99,7 @@ class LoadFeedbackIT {
     }
 
     static JsonNode result(String method, Object... params) throws Exception {
-        JsonNode n = ManagementIT.call(rpc, null, method, params);
-        assertThat(n.get("error")).as("%s: %s", method, n).isNull();
-        return n.get("result");
+        return ManagementIT.resultAt(rpc, method, params);
     }
 
     /** The destination of set {@code set} at {@code b}, as dispatcher.list shows it. */

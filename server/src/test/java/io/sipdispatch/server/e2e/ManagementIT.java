@@ -103,7 +103,12 @@ class ManagementIT {
     }
 
     static JsonNode result(String method, Object... params) throws Exception {
-        JsonNode n = call(rpc, null, method, params);
+        return resultAt(rpc, method, params);
+    }
+
+    /** The result of {@code method} at the management API {@code url}; fails on an error answer. */
+    static JsonNode resultAt(String url, String method, Object... params) throws Exception {
+        JsonNode n = call(url, null, method, params);
         assertThat(n.get("error")).as("%s: %s", method, n).isNull();
         return n.get("result");
     }
